@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+//
+// Modules by concept, dependencies pointing one way:
+//   PipelineCore ← PipelineIO, PipelineText, PipelineTimeseries, PipelineTraining
+//                ← PipelineConfig ← pipeline (CLI)
+// `Pipeline` re-exports every library module for clients that want them all.
+import PackageDescription
+
+let package = Package(
+    name: "swift-rnn-pipeline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "PipelineCore", targets: ["PipelineCore"]),
+        .library(name: "PipelineIO", targets: ["PipelineIO"]),
+        .library(name: "PipelineText", targets: ["PipelineText"]),
+        .library(name: "PipelineTimeseries", targets: ["PipelineTimeseries"]),
+        .library(name: "PipelineTraining", targets: ["PipelineTraining"]),
+        .library(name: "PipelineConfig", targets: ["PipelineConfig"]),
+        .executable(name: "pipeline", targets: ["PipelineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // System libraries from Debian: zlib1g-dev, libarchive-dev, libopenblas-dev.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Hand SIMD kernels: AVX2/FMA via function attributes and a runtime CPU check,
+        // with a portable fallback; no unsafeFlags, so the package stays usable as a dependency.
+        .target(name: "CKernels"),
+
+        .target(name: "PipelineCore"),
+        .target(name: "PipelineIO", dependencies: [
+            "PipelineCore", "CZlib", "CArchive",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "PipelineText", dependencies: ["PipelineCore"]),
+        .target(name: "PipelineTimeseries", dependencies: ["PipelineCore"]),
+        .target(name: "PipelineTraining", dependencies: ["PipelineCore", "CBLAS", "CKernels"]),
+        .target(name: "PipelineConfig", dependencies: [
+            "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Pipeline", dependencies: [
+            "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineConfig",
+        ]),
+        .executableTarget(name: "PipelineCLI", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"]),
+        .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO"]),
+        .testTarget(name: "PipelineTextTests", dependencies: ["PipelineText"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"]),
+        .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

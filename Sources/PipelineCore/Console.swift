@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Unbuffered writes to standard output and standard error, safe from any thread.
+public enum Console {
+    public static func error(_ text: String) { put(text, fd: 2) }
+    public static func output(_ text: String) { put(text, fd: 1) }
+
+    private static func put(_ text: String, fd: Int32) {
+        var bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+        bytes.removeAll()
+    }
+}
