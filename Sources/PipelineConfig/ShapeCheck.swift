@@ -1,0 +1,82 @@
+import PipelineCore
+
+/// Static shape inference over a ``ModelSpec`` with Keras' rules, so that `pipeline validate`
+/// catches a model whose layers do not chain before any data is read or weight allocated.
+///
+/// Shapes exclude the batch dimension. The error names both layers: the one that cannot take
+/// the shape and the one (or the data) that produced it.
+extension PipelineSpec {
+    /// The model's input shape for this task: `[maxlen]` token ids, or `[lookback / step, features]`.
+    public func inputShape(features: Int? = nil) -> [Int] {
+        switch task {
+        case .text: return [text?.maxlen ?? 500]
+        case .timeseries:
+            let t = timeseries!
+            let f = features ?? t.columns?.count ?? 14
+            return [(t.lookback + t.step - 1) / t.step, f]
+        }
+    }
+
+    func validateShapes(origin: SpecOrigin) throws {
+        guard let model else { return }
+        var shape = inputShape()
+        var producer = task == .text ? "the padded token ids (text.maxlen)" : "the timeseries windows (lookback / step, features)"
+        for (i, layer) in model.layers.enumerated() {
+            let here = "model.\(i) (\(layer.typeName))"
+            func fail(_ why: String) -> InputError {
+                InputError("\(here) cannot take input \(PipelineSpec.keras(shape)) from \(producer): \(why)",
+                           at: layer.location, field: "model.\(i)")
+            }
+            switch layer.kind {
+            case let .embedding(inputDim, outputDim):
+                guard shape.count == 1 else { throw fail("Embedding needs (None, timesteps) token ids") }
+                if let inputDim, let text, inputDim < text.numWords {
+                    throw InputError("\(here): input_dim \(inputDim) is smaller than text.num_words \(text.numWords), so token ids would fall outside the table",
+                                     at: layer.location, field: "model.\(i).embedding.input_dim", value: String(inputDim))
+                }
+                if task == .timeseries && inputDim == nil {
+                    throw InputError("\(here): input_dim is required outside the text task", at: layer.location, field: "model.\(i).embedding.input_dim")
+                }
+                shape = shape + [outputDim]
+            case let .recurrent(r):
+                guard shape.count == 2 else { throw fail("a recurrent layer needs (None, timesteps, features); stack recurrent layers with return_sequences: true") }
+                shape = r.returnSequences ? [shape[0], r.units] : [r.units]
+            case let .bidirectional(r, mode):
+                guard shape.count == 2 else { throw fail("a recurrent layer needs (None, timesteps, features)") }
+                let u = mode == .concat ? 2 * r.units : r.units
+                shape = r.returnSequences ? [shape[0], u] : [u]
+            case let .dense(units, _):
+                guard !shape.isEmpty else { throw fail("Dense needs at least one feature axis") }
+                shape = shape.dropLast() + [units]
+            case let .conv1d(filters, k, s, padding, _):
+                guard shape.count == 2 else { throw fail("Conv1D needs (None, steps, channels)") }
+                let t = padding == .same ? (shape[0] + s - 1) / s : (shape[0] - k) / s + 1
+                guard t >= 1, padding == .same || shape[0] >= k else { throw fail("kernel_size \(k) is longer than the \(shape[0]) steps") }
+                shape = [t, filters]
+            case let .maxPooling1d(p, s):
+                guard shape.count == 2 else { throw fail("MaxPooling1D needs (None, steps, channels)") }
+                let stride = s ?? p
+                guard shape[0] >= p else { throw fail("pool_size \(p) is longer than the \(shape[0]) steps") }
+                shape = [(shape[0] - p) / stride + 1, shape[1]]
+            case .globalMaxPooling1d:
+                guard shape.count == 2 else { throw fail("GlobalMaxPooling1D needs (None, steps, channels)") }
+                shape = [shape[1]]
+            case .flatten:
+                shape = [shape.reduce(1, *)]
+            case .dropout:
+                break
+            }
+            producer = "\(here), which outputs \(PipelineSpec.keras(shape))"
+        }
+        if let train, shape != [1] {
+            let last = model.layers.count - 1
+            throw InputError("the model outputs \(PipelineSpec.keras(shape)) but \(train.loss.rawValue) needs (None, 1): end with dense: {units: 1} after a layer that returns one vector per sample",
+                             at: model.layers[last].location, field: "model.\(last)")
+        }
+    }
+
+    /// Keras' shape notation: `(None, 500, 32)`.
+    public static func keras(_ shape: [Int]) -> String {
+        "(None" + shape.map { ", \($0)" }.joined() + ")"
+    }
+}

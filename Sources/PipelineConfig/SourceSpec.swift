@@ -1,0 +1,76 @@
+import PipelineCore
+import Yams
+
+/// `source:` where the data comes from.
+///
+/// ```yaml
+/// source:
+///   url: https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz   # or a local path, or file://
+///   sha256: c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe
+///   include: ["aclImdb/{train,test}/{pos,neg}/*.txt"]
+/// ```
+/// `--source PATH_OR_URL` replaces `url` (and drops the checksums, which belong to the original).
+public struct SourceSpec: Sendable, Equatable {
+    public enum Format: String, Sendable, CaseIterable { case auto, tar_gz, tar, zip, gzip, csv, directory }
+
+    public var url: String
+    public var sha256: String?
+    public var md5: String?
+    public var format: Format
+    public var include: [String]
+    public var exclude: [String]
+    public var cacheDir: String
+    public var retries: Int
+    public var timeoutSeconds: Double
+
+    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds"]
+
+    init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
+        guard let url = try m.string("url"), !url.isEmpty else {
+            throw InputError("is required: a URL (http, https, file) or a local path", at: m.location("url"),
+                             field: m.field("url"), hint: "or pass --source PATH_OR_URL")
+        }
+        let lower = url.lowercased()
+        if let colon = lower.range(of: "://"), !["http", "https", "file"].contains(String(lower[..<colon.lowerBound])) {
+            throw m.fail("url", "unsupported scheme: only http, https and file URLs or local paths")
+        }
+        self.url = url
+        sha256 = try m.string("sha256")?.lowercased()
+        if let s = sha256, s.count != 64 || !s.allSatisfy(\.isHexDigit) { throw m.fail("sha256", "must be 64 hexadecimal digits") }
+        md5 = try m.string("md5")?.lowercased()
+        if let s = md5, s.count != 32 || !s.allSatisfy(\.isHexDigit) { throw m.fail("md5", "must be 32 hexadecimal digits") }
+        format = try m.choice("format", default: .auto)
+        include = try m.strings("include") ?? defaultInclude
+        exclude = try m.strings("exclude") ?? defaultExclude
+        cacheDir = try m.string("cache_dir", default: "~/.cache/pipeline")
+        retries = try m.int("retries", default: 3, min: 0, max: 100)
+        timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, exclusiveMin: true)
+    }
+
+    var yaml: Node {
+        Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
+               ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
+               ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds))])
+    }
+
+    /// `cache_dir` with `~` expanded.
+    public var expandedCacheDir: String {
+        guard cacheDir.hasPrefix("~") else { return cacheDir }
+        let home = ProcessEnvironment.home
+        return home + cacheDir.dropFirst()
+    }
+}
+
+/// Environment look-ups used by the config module.
+enum ProcessEnvironment {
+    static var home: String {
+        if let h = getenv("HOME") { return String(cString: h) }
+        return "/root"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,50 @@
+import PipelineCore
+import Yams
+
+/// `text:` the IMDB path's preprocessing, with Keras' names and defaults.
+///
+/// ```yaml
+/// text:
+///   num_words: 10000        # top words kept, Keras imdb.load_data(num_words=…)
+///   maxlen: 500             # pad_sequences(maxlen=…); null = longest
+///   padding: pre            # pre | post
+///   truncating: pre         # pre | post
+///   index: imdb             # imdb (0 pad, 1 start, 2 OOV, words from index_from) | text_vectorization (0 pad, 1 OOV, words from 2)
+/// ```
+public struct TextSpec: Sendable, Equatable {
+    public enum Standardize: String, Sendable, CaseIterable { case lower_and_strip_punctuation, lower, strip_punctuation, none }
+    public enum HTML: String, Sendable, CaseIterable { case space, keep }
+    public enum IndexConvention: String, Sendable, CaseIterable { case imdb, text_vectorization }
+    public enum Side: String, Sendable, CaseIterable { case pre, post }
+
+    public var standardize: Standardize
+    public var html: HTML
+    public var numWords: Int
+    public var index: IndexConvention
+    public var indexFrom: Int
+    public var maxlen: Int?
+    public var padding: Side
+    public var truncating: Side
+    public var value: Int
+
+    static let keys = ["standardize", "html", "num_words", "index", "index_from", "maxlen", "padding", "truncating", "value"]
+
+    init(_ m: SpecMap?) throws {
+        standardize = try m?.choice("standardize", default: .lower_and_strip_punctuation) ?? .lower_and_strip_punctuation
+        html = try m?.choice("html", default: .space) ?? .space
+        numWords = try m?.int("num_words", default: 10_000, min: 1) ?? 10_000
+        index = try m?.choice("index", default: .imdb) ?? .imdb
+        indexFrom = try m?.int("index_from", default: 3, min: 1) ?? 3
+        if let m, m.has("maxlen") { maxlen = try m.int("maxlen", min: 1) } else { maxlen = m == nil ? 500 : (m!.node("maxlen") == nil ? 500 : nil) }
+        padding = try m?.choice("padding", default: .pre) ?? .pre
+        truncating = try m?.choice("truncating", default: .pre) ?? .pre
+        value = try m?.int("value", default: 0) ?? 0
+    }
+
+    var yaml: Node {
+        Y.map([("standardize", Y.str(standardize.rawValue)), ("html", Y.str(html.rawValue)),
+               ("num_words", Y.int(numWords)), ("index", Y.str(index.rawValue)), ("index_from", Y.int(indexFrom)),
+               ("maxlen", Y.opt(maxlen, Y.int)), ("padding", Y.str(padding.rawValue)),
+               ("truncating", Y.str(truncating.rawValue)), ("value", Y.int(value))])
+    }
+}

@@ -1,0 +1,128 @@
+import PipelineCore
+import Yams
+
+/// `timeseries:` the weather path: CSV reading, missing values, time axis, normalisation and the
+/// book's windows (`lookback`, `step`, `delay`, row ranges).
+///
+/// ```yaml
+/// timeseries:
+///   target: "T (degC)"
+///   lookback: 1440          # 10 days of 10-minute rows
+///   step: 6                 # one row per hour
+///   delay: 144              # 24 hours ahead
+///   ranges: {train: [0, 200000], validation: [200001, 300000], test: [300001, null]}
+/// ```
+/// Row ranges are inclusive of both ends, as the book's `min_index`/`max_index`; `fractions`
+/// (`{train: 0.5, validation: 0.25}`, test the rest) is the alternative for files of other sizes.
+public struct TimeseriesSpec: Sendable, Equatable {
+    public enum Missing: String, Sendable, CaseIterable { case error, drop_row, fill_previous, interpolate }
+    public enum TimeAxis: String, Sendable, CaseIterable { case error, fill, drop }
+    public enum Encoding: String, Sendable, CaseIterable { case auto, utf8, latin1 }
+
+    /// Inclusive row bounds; `end == nil` means the last row.
+    public struct RowRange: Sendable, Equatable { public var start: Int; public var end: Int? }
+    public enum Ranges: Sendable, Equatable {
+        case rows(train: RowRange, validation: RowRange, test: RowRange?)
+        case fractions(train: Double, validation: Double)
+
+        /// Concrete inclusive ranges for a file of `rows` rows.
+        public func resolve(rows: Int) -> (train: ClosedRange<Int>, validation: ClosedRange<Int>, test: ClosedRange<Int>?) {
+            switch self {
+            case let .rows(t, v, te):
+                func r(_ x: RowRange) -> ClosedRange<Int> { x.start...min(x.end ?? rows - 1, rows - 1) }
+                return (r(t), r(v), te.map(r))
+            case let .fractions(t, v):
+                let trainEnd = Int(Double(rows) * t) - 1
+                let valEnd = Int(Double(rows) * (t + v)) - 1
+                return (0...trainEnd, (trainEnd + 1)...valEnd, valEnd + 1 < rows ? (valEnd + 1)...(rows - 1) : nil)
+            }
+        }
+    }
+
+    public var timestampColumn: String
+    public var timestampFormat: String
+    public var columns: [String]?
+    public var delimiter: String
+    public var encoding: Encoding
+    public var missingValues: [String]
+    public var missing: Missing
+    public var stepSeconds: Int
+    public var timeAxis: TimeAxis
+    public var target: String
+    public var lookback: Int
+    public var step: Int
+    public var delay: Int
+    public var ranges: Ranges
+    public var shuffle: Bool
+
+    static let keys = ["timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
+                       "missing", "step_seconds", "time_axis", "target", "lookback", "step", "delay", "ranges",
+                       "fractions", "shuffle"]
+
+    init(_ m: SpecMap) throws {
+        timestampColumn = try m.string("timestamp_column", default: "Date Time")
+        timestampFormat = try m.string("timestamp_format", default: "dd.MM.yyyy HH:mm:ss")
+        columns = try m.strings("columns")
+        delimiter = try m.string("delimiter", default: ",")
+        if delimiter.utf8.count != 1 { throw m.fail("delimiter", "must be a single character") }
+        encoding = try m.choice("encoding", default: .auto)
+        missingValues = try m.strings("missing_values") ?? ["-9999", "NA", ""]
+        missing = try m.choice("missing", default: .interpolate)
+        stepSeconds = try m.int("step_seconds", default: 600, min: 1)
+        timeAxis = try m.choice("time_axis", default: .error)
+        target = try m.string("target", default: "T (degC)")
+        lookback = try m.int("lookback", default: 1440, min: 1)
+        step = try m.int("step", default: 6, min: 1)
+        delay = try m.int("delay", default: 144, min: 0)
+        shuffle = try m.bool("shuffle", default: true)
+        if step > lookback { throw m.fail("step", "must be <= lookback (\(lookback))") }
+        if m.has("ranges") && m.has("fractions") {
+            throw m.fail("fractions", "give either ranges or fractions, not both")
+        }
+        if let f = try m.map("fractions", allowed: ["train", "validation"]) {
+            let t = try f.double("train", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true) ?? 0.5
+            let v = try f.double("validation", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true) ?? 0.25
+            if t + v > 1 { throw f.fail("validation", "train + validation must be <= 1") }
+            ranges = .fractions(train: t, validation: v)
+        } else if let r = try m.map("ranges", allowed: ["train", "validation", "test"]) {
+            func range(_ key: String) throws -> RowRange? {
+                guard let n = r.node(key), !r.isNull(n) else { return nil }
+                guard case .sequence(let s) = n, s.count == 2,
+                      let a = s[0].scalar.flatMap({ Int($0.string) }), a >= 0 else {
+                    throw r.fail(key, "must be [first_row, last_row] (last_row may be null)")
+                }
+                let last = s[1].scalar?.string
+                let b: Int? = (last == nil || last == "null" || last == "~") ? nil : Int(last!)
+                if last != nil && last != "null" && last != "~" && b == nil { throw r.fail(key, "last_row must be an integer or null") }
+                if let b, b < a { throw r.fail(key, "last_row must be >= first_row") }
+                return RowRange(start: a, end: b)
+            }
+            guard let t = try range("train"), let v = try range("validation") else {
+                throw r.fail(r.has("train") ? "validation" : "train", "is required")
+            }
+            if let te = t.end, v.start <= te { throw r.fail("validation", "must start after the train range ends (\(te))") }
+            ranges = .rows(train: t, validation: v, test: try range("test"))
+        } else {
+            ranges = .rows(train: RowRange(start: 0, end: 200_000), validation: RowRange(start: 200_001, end: 300_000),
+                           test: RowRange(start: 300_001, end: nil))
+        }
+    }
+
+    var yaml: Node {
+        var rangeNode: (String, Node)
+        switch ranges {
+        case let .rows(t, v, te):
+            func r(_ x: RowRange) -> Node { Y.list([Y.int(x.start), Y.opt(x.end, Y.int)]) }
+            rangeNode = ("ranges", Y.map([("train", r(t)), ("validation", r(v)), ("test", Y.opt(te, r))]))
+        case let .fractions(t, v):
+            rangeNode = ("fractions", Y.map([("train", Y.num(t)), ("validation", Y.num(v))]))
+        }
+        return Y.map([("timestamp_column", Y.str(timestampColumn)), ("timestamp_format", Y.str(timestampFormat)),
+                      ("columns", Y.opt(columns, Y.strs)), ("delimiter", Y.str(delimiter)),
+                      ("encoding", Y.str(encoding.rawValue)), ("missing_values", Y.strs(missingValues)),
+                      ("missing", Y.str(missing.rawValue)), ("step_seconds", Y.int(stepSeconds)),
+                      ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
+                      ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
+                      rangeNode, ("shuffle", Y.bool(shuffle))])
+    }
+}
