@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"]),
         .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO"]),
         .testTarget(name: "PipelineTextTests", dependencies: ["PipelineText"], resources: [.copy("Golden")]),
-        .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries", "PipelineIO"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"]),
         .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI"]),

@@ -1,1 +1,70 @@
 #pragma once
+/*
+ * Hand kernels for the recurrent layers of PipelineTraining.
+ *
+ * Shape legend: B batch rows, H units, k gates (LSTM 4: i f c o; GRU 3: z r h).
+ * Every buffer is row-major and contiguous unless a leading dimension is given.
+ * Each entry point checks the CPU once (AVX2 + FMA through __builtin_cpu_supports) and
+ * otherwise runs a portable scalar version with libm's expf/tanhf. The SIMD sigmoid/tanh
+ * stay within 1e-6 relative of libm (Cephes-style polynomials; see KernelsTests).
+ * Activation codes: CK_LINEAR, CK_TANH, CK_SIGMOID, CK_RELU (derivatives from outputs).
+ */
+#include <stddef.h>
+
+enum { CK_LINEAR = 0, CK_TANH = 1, CK_SIGMOID = 2, CK_RELU = 3 };
+
+/* 1 when the AVX2/FMA paths are used on this CPU. */
+int ck_simd_available(void);
+
+/* x = act(x) in place over n values; simd = 0 forces the scalar (libm) path. */
+void ck_activate(int act, float *x, long n, int simd);
+
+/* C[M,N] = beta*C + A[M,K] * B[K,N] (beta 0 or 1), row-major with leading dims.
+ * Returns 0 when it did not run (no AVX2, or N not a multiple of 8): call BLAS instead. */
+int ck_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc);
+
+/* out[n] = a[n] * b[n] */
+void ck_mul(long n, const float *a, const float *b, float *out);
+/* acc[n] += a[n] * b[n] */
+void ck_fma_acc(long n, const float *a, const float *b, float *acc);
+/* dst[j] += sum_r src[r*ld + j], j < cols */
+void ck_colsum_acc(long rows, int cols, const float *src, long ld, float *dst);
+
+/* SimpleRNN. fwd: z[B,H] = act(z + bias) (bias nullable).
+ * bwd: dz[B,H] = (dy + dh) * act'(h), dy nullable; dz may alias dh. */
+void ck_srnn_fwd(int B, int H, int act, float *z, const float *bias);
+void ck_srnn_bwd(int B, int H, int act, const float *h, const float *dy, const float *dh, float *dz);
+
+/* LSTM. fwd: z[B,4H] pre-activations (bias added here) -> gate activations i f g o in place;
+ * c = f*c_prev + i*g, actc = act(c), h = o*actc.
+ * bwd: dh = dy + dhrec; dc (in: from step t+1, out: for step t-1);
+ * z[B,4H] gates in -> pre-activation gradients out. */
+void ck_lstm_fwd(int B, int H, int act, int ract, float *z, const float *bias,
+                 const float *c_prev, float *c, float *actc, float *h);
+void ck_lstm_bwd(int B, int H, int act, int ract, float *z, const float *c_prev,
+                 const float *actc, const float *dy, const float *dhrec, float *dc);
+
+/* GRU, reset_after = true. fwd: zx[B,3H] input-side pre-activations (+bx) -> z r hh in place;
+ * rr[B,3H] recurrent pre-activations (+br); rh[B,H] out = rr_h + br_h (kept for backward);
+ * h = z*h_prev + (1-z)*hh.
+ * bwd: dh = dy + dhrec; g[B,3H] gates in -> recurrent-side gradients (dz, dr, dhh*r) out;
+ * rh in -> input-side dhh out; dhp[B,H] out = dh*z (may alias dhrec). */
+void ck_gru_ra_fwd(int B, int H, int act, int ract, float *zx, const float *bx,
+                   const float *rr, const float *br, float *rh, const float *h_prev, float *h);
+void ck_gru_ra_bwd(int B, int H, int act, int ract, float *g, float *rh, const float *h_prev,
+                   const float *dy, const float *dhrec, float *dhp);
+
+/* GRU, reset_after = false, in two halves around the product (r*h_m) U_h.
+ * fwd1: z r = ract(zx + bx + rr) in zx[:, :2H]; rh[B,H] = r * hm (hm = h_prev * mask_h).
+ * fwd2: hh = act(zx_h + bx_h + rrh) in zx[:, 2H:]; h = z*h_prev + (1-z)*hh.
+ * bwd1: dh = dy + dhrec; g: dz at z, dhh_pre at h (r kept); dhp = dh*z (may alias dhrec).
+ * bwd2: given q = dhh_pre U_h^T: g r -> dr_pre = q*hm*ract'(r); dhp += q*r*mh (mh nullable). */
+void ck_gru_rb_fwd1(int B, int H, int ract, float *zx, const float *bx, const float *rr,
+                    const float *hm, float *rh);
+void ck_gru_rb_fwd2(int B, int H, int act, float *zx, const float *bx, const float *rrh,
+                    const float *h_prev, float *h);
+void ck_gru_rb_bwd1(int B, int H, int act, int ract, float *g, const float *h_prev,
+                    const float *dy, const float *dhrec, float *dhp);
+void ck_gru_rb_bwd2(int B, int H, int ract, float *g, const float *q, const float *h_prev,
+                    const float *mh, float *dhp);

@@ -1,0 +1,32 @@
+# Two commands for a new user:
+#   make demo   installs the system libraries, builds, and trains the chapter's LSTM on the bundled fixtures (offline)
+#   make test   builds and runs the tests
+SWIFT ?= swift
+DEMO_OUT ?= runs/demo
+
+.PHONY: deps build demo test bench fixtures clean
+
+deps:
+	@for p in libarchive-dev zlib1g-dev libopenblas-dev pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+
+build: deps
+	$(SWIFT) build -c release --product pipeline
+
+demo: build
+	rm -rf $(DEMO_OUT)
+	.build/release/pipeline run pipelines/fixtures/imdb-lstm.yaml --output $(DEMO_OUT)
+	@echo "run folder: $(DEMO_OUT) (open $(DEMO_OUT)/report.html)"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+fixtures:
+	python3 scripts/make_fixtures.py
+
+clean:
+	rm -rf .build runs

@@ -1,0 +1,81 @@
+/* Small single-precision GEMMs for the recurrent layers: 6x16 AVX2/FMA register tiles reading
+ * B in place (no packing: at recurrent sizes B fits in L1/L2). Row-major, beta 0 or 1.
+ * ck_gemm_nn: C = beta*C + A B. Returns 0 without touching C when AVX2/FMA is missing or
+ * N % 8 != 0 (the caller uses BLAS). Transposed-A products with long reductions (the weight
+ * gradients) stay on OpenBLAS, whose packing beats an unpacked tile there (measured). */
+#include "kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_X86 1
+#include <immintrin.h>
+#define TGT __attribute__((target("avx2,fma")))
+
+static inline TGT void tile_6x16(int K, const float *A, int lda, const float *B, int ldb,
+                                 float beta, float *C, int ldc) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (int k = 0; k < K; k++) {
+        __m256 b0 = _mm256_loadu_ps(B + (long)k * ldb), b1 = _mm256_loadu_ps(B + (long)k * ldb + 8);
+        __m256 a;
+        a = _mm256_broadcast_ss(A + k); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
+        a = _mm256_broadcast_ss(A + lda + k); c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
+        a = _mm256_broadcast_ss(A + 2 * lda + k); c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
+        a = _mm256_broadcast_ss(A + 3 * lda + k); c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
+        a = _mm256_broadcast_ss(A + 4 * lda + k); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
+        a = _mm256_broadcast_ss(A + 5 * lda + k); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
+    }
+#define CK_OUT(r, lo, hi)                                                                  \
+    do {                                                                                   \
+        float *cr = C + (long)(r) * ldc;                                                   \
+        if (beta != 0.0f) {                                                                \
+            lo = _mm256_add_ps(lo, _mm256_loadu_ps(cr));                                   \
+            hi = _mm256_add_ps(hi, _mm256_loadu_ps(cr + 8));                               \
+        }                                                                                  \
+        _mm256_storeu_ps(cr, lo); _mm256_storeu_ps(cr + 8, hi);                            \
+    } while (0)
+    CK_OUT(0, c00, c01); CK_OUT(1, c10, c11); CK_OUT(2, c20, c21);
+    CK_OUT(3, c30, c31); CK_OUT(4, c40, c41); CK_OUT(5, c50, c51);
+#undef CK_OUT
+}
+
+/* rows < 6 (tail) or an 8-wide column tail: one row, 8 columns at a time. */
+static inline TGT void row_x8(int K, const float *A, const float *B, int ldb, float beta, float *C) {
+    __m256 acc = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();
+    int k = 0;
+    for (; k + 1 < K; k += 2) {
+        acc = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k), _mm256_loadu_ps(B + (long)k * ldb), acc);
+        acc2 = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k + 1), _mm256_loadu_ps(B + (long)(k + 1) * ldb), acc2);
+    }
+    if (k < K) acc = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k), _mm256_loadu_ps(B + (long)k * ldb), acc);
+    acc = _mm256_add_ps(acc, acc2);
+    if (beta != 0.0f) acc = _mm256_add_ps(acc, _mm256_loadu_ps(C));
+    _mm256_storeu_ps(C, acc);
+}
+
+static TGT void gemm_nn_avx2(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+                             float beta, float *C, int ldc) {
+    int n16 = N - N % 16;
+    int i = 0;
+    for (; i + 6 <= M; i += 6) {
+        const float *Ai = A + (long)i * lda;
+        float *Ci = C + (long)i * ldc;
+        for (int j = 0; j < n16; j += 16) tile_6x16(K, Ai, lda, B + j, ldb, beta, Ci + j, ldc);
+        for (int r = 0; r < 6; r++)
+            for (int j = n16; j < N; j += 8) row_x8(K, Ai + (long)r * lda, B + j, ldb, beta, Ci + (long)r * ldc + j);
+    }
+    for (; i < M; i++)
+        for (int j = 0; j < N; j += 8) row_x8(K, A + (long)i * lda, B + j, ldb, beta, C + (long)i * ldc + j);
+}
+#endif
+
+int ck_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+#ifdef CK_X86
+    if (N % 8 == 0 && ck_simd_available()) {
+        gemm_nn_avx2(M, N, K, A, lda, B, ldb, beta, C, ldc);
+        return 1;
+    }
+#endif
+    (void)M; (void)N; (void)K; (void)A; (void)lda; (void)B; (void)ldb; (void)beta; (void)C; (void)ldc;
+    return 0;
+}

@@ -1,0 +1,72 @@
+import Foundation
+import PipelineCore
+import PipelineText
+import PipelineTraining
+
+extension PipelineRunner {
+    /// Runs every stage the spec lists and writes the run folder: `spec.yaml`, `data/` (prepared
+    /// arrays and vocabulary or normalisation statistics), `model.safetensors` + `model.json`,
+    /// `history.json` / `history.csv`, `summary.txt`, the plots (SVG), `run.json` and `report.html`.
+    /// With `resume`, continues the run in that folder from its last epoch checkpoint.
+    public func run(resume: String? = nil, overwrite: Bool = false) async throws -> RunResult {
+        let dir = resume ?? spec.outputDir
+        if let resume {
+            guard FileManager.default.fileExists(atPath: resume + "/spec.yaml") else {
+                throw IOFailure("not a run folder (no spec.yaml)", path: resume, hint: "pass the folder an interrupted `pipeline run` wrote")
+            }
+        }
+        try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil)
+        try AtomicFile.write(spec.yaml, to: dir + "/spec.yaml")
+        guard spec.model != nil else {
+            if spec.task == .timeseries { return try await runBaselineOnly(dir: dir) }
+            return try await prepare(overwrite: true)
+        }
+        switch spec.task {
+        case .text: return try await runText(dir: dir, resuming: resume != nil)
+        case .timeseries: return try await runTimeseries(dir: dir, resuming: resume != nil)
+        }
+    }
+
+    func runText(dir: String, resuming: Bool) async throws -> RunResult {
+        let dataDir = dir + "/data"
+        let start = ProgressReporter.now()
+        if !(resuming && FileManager.default.fileExists(atPath: dataDir + "/meta.json")) {
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            let r = try await prepareText(into: dataDir)
+            log("data: " + r.splits.map { "\($0.split.rawValue) \($0.count)" }.joined(separator: ", ") + ", vocabulary \(r.vocabulary.words.count)")
+        }
+        let prepSeconds = ProgressReporter.now() - start
+        let train = try EncodedDataset.load(directory: dataDir, split: .train)
+        let testPath = dataDir + "/x_test.npy"
+        let test = FileManager.default.fileExists(atPath: testPath) ? try EncodedDataset.load(directory: dataDir, split: .test) : nil
+        let t = spec.train!
+        var trainRange = 0..<train.count
+        var valRange: Range<Int>?
+        if let f = t.validationSplit {
+            let s = Split.lastFraction(count: train.count, fraction: f)
+            trainRange = s.train; valRange = s.validation
+            if valRange!.isEmpty || trainRange.isEmpty {
+                throw InputError("validation_split \(f) leaves an empty side with \(train.count) samples", field: "train.validation_split")
+            }
+        }
+        let model = try ModelBuilder.build(spec: spec, inputShape: [train.maxlen])
+        let seed = spec.seed, batch = t.batchSize, shuffle = t.shuffle
+        let trainData: EpochBatches = { epoch in train.batches(batchSize: batch, shuffle: shuffle, seed: seed, epoch: epoch, range: trainRange) }
+        let valData: EpochBatches? = valRange.map { r in { _ in train.batches(batchSize: batch, shuffle: false, range: r) } }
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log)
+        let (history, fitSeconds) = try await trainer.fit(model, trainData: trainData, validationData: valData, resuming: resuming)
+
+        var extra: [String: JSONValue] = [:]
+        if let test {
+            let logs = try await model.evaluate(data: test.batches(batchSize: batch, shuffle: false))
+            for k in logs.keys { extra["test_" + k] = .number(logs[k]!) }
+        }
+        var stats: [(String, String)] = [("source", opener.displayName), ("train samples", "\(trainRange.count)"),
+                                         ("validation samples", "\(valRange?.count ?? 0)"), ("maxlen", "\(train.maxlen)"),
+                                         ("data preparation", String(format: "%.2f s", prepSeconds))]
+        if let test { stats.append(("test samples", "\(test.count)")) }
+        let positives = train.y[trainRange].reduce(0) { $0 + Int($1) }
+        stats.append(("train positives", "\(positives) of \(trainRange.count)"))
+        return try trainer.finish(model: model, history: history, fitSeconds: fitSeconds, stats: stats, extra: extra)
+    }
+}

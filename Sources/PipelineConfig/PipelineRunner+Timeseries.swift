@@ -1,0 +1,133 @@
+import Foundation
+import PipelineCore
+import PipelineIO
+import PipelineTimeseries
+import PipelineTraining
+
+extension PipelineRunner {
+    /// The CSV reader settings of the spec.
+    func csvOptions(source: String) -> CSVReadOptions {
+        let t = spec.timeseries!
+        let encoding: CSVEncoding = switch t.encoding { case .auto: .auto; case .utf8: .utf8; case .latin1: .latin1 }
+        return CSVReadOptions(source: source, delimiter: t.delimiter.utf8.first!, encoding: encoding,
+                              missingValues: t.missingValues, missing: .keep,
+                              timestampColumn: t.timestampColumn, timestampFormat: t.timestampFormat,
+                              columns: t.columns)
+    }
+
+    /// The preparation settings of the spec: windows, ranges, policies.
+    func weatherOptions() -> WeatherPreparation.Options {
+        let t = spec.timeseries!
+        var o = WeatherPreparation.Options()
+        o.lookback = t.lookback
+        o.step = t.step
+        o.delay = t.delay
+        o.batchSize = spec.train?.batchSize ?? 128
+        o.stepsPerEpoch = spec.train?.stepsPerEpoch ?? 500
+        o.targetColumn = t.target
+        o.timeStep = Int64(t.stepSeconds)
+        o.timePolicy = TimeAxisPolicy(rawValue: t.timeAxis.rawValue) ?? .error
+        o.missing = MissingValuePolicy(rawValue: t.missing.rawValue) ?? .interpolate
+        switch t.ranges {
+        case let .rows(train, validation, test):
+            o.ranges = WindowRanges(train: .init(minIndex: train.start, maxIndex: train.end),
+                                    validation: .init(minIndex: validation.start, maxIndex: validation.end),
+                                    test: .init(minIndex: test?.start ?? (validation.end ?? 0) + 1, maxIndex: test?.end))
+        case let .fractions(train, validation):
+            o.fractions = WeatherPreparation.Fractions(train: train, validation: validation)
+        }
+        return o
+    }
+
+    func prepareTimeseries(into dir: String) async throws -> (meta: WeatherPreparation.Meta, json: JSONValue, summary: String) {
+        let opener = self.opener
+        let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
+        defer { reporter.finish() }
+        let chunks = try opener.fileContent().reportingProgress(reporter) { $0.count }.csvTable(csvOptions(source: opener.displayName))
+        let meta = try await WeatherPreparation.prepare(chunks, options: weatherOptions(), to: dir)
+        let json: JSONValue = .object([
+            "output": .string(dir), "rows": .int(meta.rows), "features": .int(meta.features),
+            "columns": .array(meta.columns.map { .string($0) }),
+            "baseline_mae": .number(meta.baselineMAE), "baseline_mae_celsius": .number(meta.baselineMAECelsius),
+            "baseline_mae_all_windows": .number(meta.baselineMAEAllWindows),
+        ])
+        let summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
+            + "(\(String(format: "%.2f", meta.baselineMAECelsius)) °C)"
+        return (meta, json, summary)
+    }
+
+    func loadWindows(_ dataDir: String) throws -> (data: [Float], features: Int, windows: WeatherPreparation.Windows) {
+        let (shape, values): ([Int], [Float]) = try NpyFile.read(dataDir + "/data.npy")
+        guard let raw = FileManager.default.contents(atPath: dataDir + "/windows.json") else {
+            throw IOFailure("missing windows.json", path: dataDir)
+        }
+        let dec = JSONDecoder()
+        dec.keyDecodingStrategy = .convertFromSnakeCase
+        return (values, shape[1], try dec.decode(WeatherPreparation.Windows.self, from: raw))
+    }
+
+    func runBaselineOnly(dir: String) async throws -> RunResult {
+        let r = try await prepareTimeseries(into: dir + "/data")
+        var json: [String: JSONValue] = ["name": .string(spec.name), "run_dir": .string(dir)]
+        if case .object(let o) = r.json { for (k, v) in o { json[k] = v } }
+        try AtomicFile.write(JSONValue.object(json).text + "\n", to: dir + "/run.json")
+        let finalRows = [("common-sense baseline MAE (normalised)", String(format: "%.4f", r.meta.baselineMAE)),
+                         ("common-sense baseline MAE (°C)", String(format: "%.3f", r.meta.baselineMAECelsius)),
+                         ("baseline MAE over all validation windows", String(format: "%.4f", r.meta.baselineMAEAllWindows))]
+        try AtomicFile.write("(no model: the common-sense baseline predicts the target's value 'delay' rows later as its current value)\n",
+                             to: dir + "/summary.txt")
+        try AtomicFile.write("{\"epoch\": [], \"epoch_seconds\": []}\n", to: dir + "/history.json")
+        try AtomicFile.write("epoch,seconds\n", to: dir + "/history.csv")
+        let report = RunReport(title: "\(spec.name): common-sense baseline", specYAML: spec.yaml,
+                               dataStats: [("rows", "\(r.meta.rows)"), ("features", "\(r.meta.features)"), ("source", opener.displayName)],
+                               modelSummary: "no model", finalMetrics: finalRows, history: [:], historyKeys: [], plots: [])
+        try AtomicFile.write(report.html, to: dir + "/report.html")
+        return RunResult(json: .object(json), summary: "\(spec.name): " + r.summary + " → \(dir)")
+    }
+
+    func runTimeseries(dir: String, resuming: Bool) async throws -> RunResult {
+        let dataDir = dir + "/data"
+        let start = ProgressReporter.now()
+        var meta: WeatherPreparation.Meta
+        if resuming, let raw = FileManager.default.contents(atPath: dataDir + "/meta.json") {
+            let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
+            meta = try dec.decode(WeatherPreparation.Meta.self, from: raw)
+        } else {
+            meta = try await prepareTimeseries(into: dataDir).meta
+            log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE))")
+        }
+        let prepSeconds = ProgressReporter.now() - start
+        let (data, features, w) = try loadWindows(dataDir)
+        let t = spec.train!
+        let shuffle = spec.timeseries!.shuffle
+        let seed = spec.seed
+        let trainGen = try BookGenerator(data: data, features: features, lookback: w.lookback, delay: w.delay,
+                                         minIndex: w.ranges.train.minIndex, maxIndex: w.ranges.train.maxIndex, shuffle: shuffle,
+                                         batchSize: t.batchSize, step: w.step, targetColumn: w.targetIndex, seed: seed)
+        let valGen = try BookGenerator(data: data, features: features, lookback: w.lookback, delay: w.delay,
+                                       minIndex: w.ranges.validation.minIndex, maxIndex: w.ranges.validation.maxIndex,
+                                       batchSize: t.batchSize, step: w.step, targetColumn: w.targetIndex)
+        let steps = t.stepsPerEpoch ?? trainGen.stepsPerPass
+        let valSteps = t.validationSteps ?? valGen.stepsPerPass
+        guard steps > 0, valSteps > 0 else {
+            throw InputError("the ranges leave no full batch of windows (train \(trainGen.stepsPerPass), validation \(valGen.stepsPerPass) batches)",
+                             field: "timeseries.ranges", hint: "use a smaller lookback or batch_size, or larger ranges")
+        }
+        let model = try ModelBuilder.build(spec: spec, inputShape: [trainGen.timesteps, features])
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log)
+        let (history, fitSeconds) = try await trainer.fit(
+            model, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
+            validationData: { epoch in valGen.batches(epoch: epoch, steps: valSteps) }, resuming: resuming)
+        let stats: [(String, String)] = [
+            ("source", opener.displayName), ("rows", "\(meta.rows)"), ("features", "\(features)"),
+            ("window", "lookback \(w.lookback), step \(w.step) (\(trainGen.timesteps) timesteps), delay \(w.delay)"),
+            ("train rows", "\(w.ranges.train.minIndex)–\(w.ranges.train.maxIndex.map(String.init) ?? "end")"),
+            ("validation rows", "\(w.ranges.validation.minIndex)–\(w.ranges.validation.maxIndex.map(String.init) ?? "end")"),
+            ("steps per epoch", "\(steps)"), ("validation steps", "\(valSteps)"),
+            ("common-sense baseline MAE", String(format: "%.4f (%.3f °C)", meta.baselineMAE, meta.baselineMAECelsius)),
+            ("data preparation", String(format: "%.2f s", prepSeconds)),
+        ]
+        return try trainer.finish(model: model, history: history, fitSeconds: fitSeconds, stats: stats,
+                                  extra: ["baseline_mae_celsius": .number(meta.baselineMAECelsius)], baseline: meta.baselineMAE)
+    }
+}

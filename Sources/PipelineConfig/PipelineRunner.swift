@@ -1,0 +1,82 @@
+import Foundation
+import PipelineCore
+import PipelineIO
+import PipelineText
+import PipelineTimeseries
+import PipelineTraining
+
+/// Runs what a spec lists: the data stages (`prepare`), and with a model, training and the run
+/// folder (`run`). This is the library behind the CLI's `prepare` and `run`.
+///
+/// ```swift
+/// let spec = try PipelineSpec.load(path: "pipelines/fixtures/imdb-lstm.yaml")
+/// let result = try await PipelineRunner(spec: spec).run()
+/// print(result.summary)        // val_acc …, run folder runs/imdb-lstm-fixture
+/// ```
+///
+/// Outputs are written under the spec's `output.dir` through atomic renames. An existing,
+/// non-empty output folder is refused unless `overwrite` (or `resume`) says otherwise.
+/// Errors: ``InputError`` (spec or data mistakes), ``IOFailure`` and PipelineIO's download and
+/// archive errors, training's non-finite-loss error.
+public struct PipelineRunner: Sendable {
+    public let spec: PipelineSpec
+    public let progress: ProgressStyle
+    public let log: @Sendable (String) -> Void
+
+    public init(spec: PipelineSpec, progress: ProgressStyle = .automatic, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.spec = spec; self.progress = progress; self.log = log
+    }
+
+    var opener: SourceOpener { SourceOpener(spec: spec, progress: progress) }
+
+    /// A stable hash of the resolved spec, recorded beside prepared data and models.
+    public var specHash: String {
+        String(SeededRandom.stableHash(spec.yaml), radix: 16)
+    }
+
+    /// Runs the data stages only and writes NumPy files and JSON metadata into the output folder.
+    public func prepare(overwrite: Bool = false) async throws -> RunResult {
+        try OutputFolder.prepare(spec.outputDir, overwrite: overwrite)
+        let start = ProgressReporter.now()
+        switch spec.task {
+        case .text:
+            let r = try await prepareText(into: spec.outputDir)
+            let seconds = ProgressReporter.now() - start
+            let splits = r.splits.map { s -> JSONValue in
+                .object(["split": .string(s.split.rawValue), "count": .int(s.count), "maxlen": .int(s.maxlen),
+                         "positive": .int(s.labelCounts[1] ?? 0), "negative": .int(s.labelCounts[0] ?? 0)])
+            }
+            let counts = r.splits.map { "\($0.split.rawValue) \($0.count) (\($0.labelCounts[1] ?? 0) pos / \($0.labelCounts[0] ?? 0) neg)" }
+            return RunResult(
+                json: .object(["output": .string(spec.outputDir), "splits": .array(splits), "files": .array(r.files.map { .string($0) }),
+                               "vocabulary": .int(r.vocabulary.words.count), "distinct_words": .int(r.distinctWords),
+                               "seconds": .number(seconds)]),
+                summary: "prepared \(counts.joined(separator: ", ")); vocabulary \(r.vocabulary.words.count) of \(r.distinctWords) words; "
+                    + "\(String(format: "%.2f", seconds)) s → \(spec.outputDir)")
+        case .timeseries:
+            let r = try await prepareTimeseries(into: spec.outputDir)
+            return RunResult(json: r.json, summary: r.summary + " → \(spec.outputDir)")
+        }
+    }
+
+    func prepareText(into dir: String) async throws -> ImdbPreparationResult {
+        let t = spec.text!
+        var options = ImdbPrepareOptions()
+        options.standardization = TextStandardization(
+            standardize: Standardize(rawValue: t.standardize.rawValue) ?? .lowerAndStripPunctuation,
+            html: HTMLHandling(rawValue: t.html.rawValue) ?? .space)
+        options.index = t.index == .imdb ? .imdb(numWords: t.numWords, indexFrom: Int32(t.indexFrom))
+                                         : .textVectorization(maxTokens: t.numWords)
+        options.maxlen = t.maxlen
+        options.padding = t.padding == .pre ? .pre : .post
+        options.truncating = t.truncating == .pre ? .pre : .post
+        options.value = Int32(t.value)
+        options.seed = spec.seed
+        let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
+        defer { reporter.finish() }
+        return try await prepareImdb(source: try opener.entries(), into: dir, options: options,
+                                     provenance: ImdbProvenance(specHash: specHash, sourceChecksum: spec.source.sha256 ?? "",
+                                                                toolVersion: ToolInfo.version),
+                                     progress: reporter)
+    }
+}

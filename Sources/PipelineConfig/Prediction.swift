@@ -1,0 +1,157 @@
+import Foundation
+import PipelineCore
+import PipelineIO
+import PipelineText
+import PipelineTimeseries
+import PipelineTraining
+
+/// A trained run loaded back from its folder, for `pipeline predict` and `pipeline evaluate`.
+///
+/// ```swift
+/// let p = try Prediction(runDirectory: "runs/imdb-lstm")
+/// try p.predict(text: "A moving, brilliant film.")    // {"probability": 0.93, "label": "positive"}
+/// ```
+///
+/// The model is rebuilt from the run's `spec.yaml`, its weights read from `model.safetensors`;
+/// text is encoded with the run's own `data/vocab.json` (same standardisation, same indices,
+/// same padding), weather rows normalised with the run's `data/normalization.json`. So a
+/// prediction here equals the model's output inside the run for the same input.
+public struct Prediction {
+    public let runDirectory: String
+    public let spec: PipelineSpec
+    public let model: Sequential
+
+    public init(runDirectory: String) throws {
+        self.runDirectory = runDirectory
+        let specPath = runDirectory + "/spec.yaml"
+        guard FileManager.default.fileExists(atPath: specPath) else {
+            throw IOFailure("not a run folder (no spec.yaml)", path: runDirectory, hint: "pass a folder written by `pipeline run`")
+        }
+        spec = try PipelineSpec.load(path: specPath)
+        guard spec.model != nil else {
+            throw InputError("this run has no model (a baseline or data-only pipeline)", at: SourceLocation(file: specPath), field: "model")
+        }
+        let inputShape: [Int]
+        if spec.task == .text {
+            inputShape = [spec.text?.maxlen ?? 500]
+            if spec.text?.maxlen == nil {
+                throw InputError("prediction needs a fixed text.maxlen", at: SourceLocation(file: specPath), field: "text.maxlen")
+            }
+        } else {
+            let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
+            inputShape = spec.inputShape(features: n.columns.count)
+        }
+        model = try ModelBuilder.build(spec: spec, inputShape: inputShape)
+        try ModelStore.restore(model, from: runDirectory + "/model.safetensors", optimizer: false)
+    }
+
+    var vocabulary: Vocabulary { get throws { try Vocabulary.load(from: runDirectory + "/data/vocab.json") } }
+
+    /// The padded id row of one review, exactly as the run's preparation encodes it.
+    public func encode(text: String) throws -> [Int32] {
+        let t = spec.text!
+        let ids = try vocabulary.encode(text: text)
+        let padded = padSequences([ids], maxlen: t.maxlen, padding: t.padding == .pre ? .pre : .post,
+                                  truncating: t.truncating == .pre ? .pre : .post, value: Int32(t.value))
+        return padded.row(0)
+    }
+
+    public func probability(text: String) throws -> Double {
+        let row = try encode(text: text)
+        let y = model.predict(Tensor(shape: [1, row.count], data: row.map(Float.init)), batchSize: 1)
+        return Double(y.data[0])
+    }
+
+    public func predict(text: String) throws -> JSONValue {
+        guard spec.task == .text else { throw InputError("--text needs an IMDB (text) run", field: "--text") }
+        let p = try probability(text: text)
+        return .object(["probability": .number(p), "label": .string(p >= 0.5 ? "positive" : "negative")])
+    }
+
+    public func predict(file: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw IOFailure("cannot read the review file", path: file)
+        }
+        return try predict(text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Reads a weather CSV with the run's reader settings, normalised with the run's statistics.
+    func readCSV(_ path: String) async throws -> (values: [Float], rows: Int, normalizer: Normalizer) {
+        let runner = PipelineRunner(spec: spec, progress: .quiet)
+        var options = runner.csvOptions(source: path)
+        options.missing = MissingValuePolicy(rawValue: spec.timeseries!.missing.rawValue) ?? .interpolate
+        let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
+        options.columns = n.columns
+        let table = try await CSVFile.read(path: path, options: options)
+        var values = table.values
+        n.apply(to: &values)
+        return (values, table.rowCount, n)
+    }
+
+    /// The forecast from the last `lookback` rows of a CSV, in the target's units.
+    public func predict(csv path: String) async throws -> JSONValue {
+        guard spec.task == .timeseries, let t = spec.timeseries else { throw InputError("--csv needs a weather (timeseries) run", field: "--csv") }
+        let (values, rows, n) = try await readCSV(path)
+        let f = n.columns.count
+        guard rows >= t.lookback else {
+            throw InputError("the CSV has \(rows) rows, fewer than lookback \(t.lookback)", at: SourceLocation(file: path))
+        }
+        var x: [Float] = []
+        for r in Swift.stride(from: rows - t.lookback, to: rows, by: t.step) { x += values[r * f..<(r + 1) * f] }
+        let steps = x.count / f
+        let y = model.predict(Tensor(shape: [1, steps, f], data: x), batchSize: 1)
+        guard let target = n.columns.firstIndex(of: t.target) else { throw InputError("target column missing", value: t.target) }
+        let value = n.denormalize(Double(y.data[0]), column: target)
+        return .object(["target": .string(t.target), "normalized": .number(Double(y.data[0])), "forecast": .number(value),
+                        "delay_rows": .int(t.delay), "last_row": .int(rows - 1)])
+    }
+
+    /// Loss and metrics on held-out data: the `test` reviews of an archive or folder (IMDB),
+    /// or every window of a CSV (weather).
+    public func evaluate(source: String, progress: ProgressStyle = .quiet) async throws -> JSONValue {
+        var s = spec
+        s.source.url = source
+        s.source.sha256 = nil; s.source.md5 = nil
+        let opener = SourceOpener(spec: s, progress: progress)
+        switch spec.task {
+        case .text:
+            var reviews: [Review] = []
+            for try await r in try opener.entries().aclImdbReviews(splits: [.test]) { reviews.append(r) }
+            if reviews.isEmpty {
+                throw InputError("no test reviews in the source (expected aclImdb/test/{pos,neg}/ID_RATING.txt)", at: SourceLocation(file: source))
+            }
+            reviews.sort { ($0.label, $0.id) < ($1.label, $1.id) }
+            let t = spec.text!
+            let ds = EncodedDataset(reviews: reviews, vocabulary: try vocabulary, maxlen: t.maxlen ?? 500,
+                                    padding: t.padding == .pre ? .pre : .post, truncating: t.truncating == .pre ? .pre : .post)
+            let logs = try await model.evaluate(data: ds.batches(batchSize: spec.train?.batchSize ?? 128, shuffle: false))
+            var o: [String: JSONValue] = ["samples": .int(ds.count), "source": .string(source)]
+            for k in logs.keys { o[k] = .number(logs[k]!) }
+            return .object(o)
+        case .timeseries:
+            let t = spec.timeseries!
+            let (values, rows, n) = try await readCSV(source)
+            guard let target = n.columns.firstIndex(of: t.target) else { throw InputError("target column missing", value: t.target) }
+            let batch = spec.train?.batchSize ?? 128
+            let gen = try BookGenerator(data: values, features: n.columns.count, lookback: t.lookback, delay: t.delay,
+                                        minIndex: 0, maxIndex: nil, batchSize: batch, step: t.step, targetColumn: target)
+            let steps = gen.stepsPerPass
+            guard steps > 0 else { throw InputError("the CSV has \(rows) rows: not one full batch of windows", at: SourceLocation(file: source)) }
+            let logs = try await model.evaluate(data: gen.batches(epoch: 0, steps: steps))
+            var o: [String: JSONValue] = ["windows": .int(steps * batch), "source": .string(source)]
+            for k in logs.keys { o[k] = .number(logs[k]!) }
+            if let mae = logs["mae"] ?? logs["loss"] { o["mae_celsius"] = .number(mae * n.std[target]) }
+            return .object(o)
+        }
+    }
+
+    /// One line for the terminal.
+    public static func describe(_ v: JSONValue) -> String {
+        guard case .object(let o) = v else { return v.text }
+        return o.keys.sorted().map { k in
+            let s = o[k]!
+            if let d = s.double, case .number = s { return "\(k): \(String(format: "%.4f", d))" }
+            return "\(k): \(s.string ?? s.text)"
+        }.joined(separator: ", ")
+    }
+}

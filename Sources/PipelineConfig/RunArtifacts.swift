@@ -1,0 +1,57 @@
+import Foundation
+import PipelineCore
+import PipelineTraining
+
+/// The files of a run folder that describe a training run: `history.json` / `history.csv` with
+/// Keras' key names, the loss and metric plots (SVG, the book's figures), and `run.json`.
+public enum RunArtifacts {
+    /// `{"loss": [...], "val_loss": [...], "acc": [...], …, "epoch_seconds": [...]}` (Keras' `history.history`).
+    public static func historyJSON(_ h: History) -> JSONValue {
+        var o: [String: JSONValue] = [:]
+        for k in h.keys { o[k] = .array((h[k] ?? []).map { .number($0) }) }
+        o["epoch_seconds"] = .array(h.epochSeconds.map { .number($0) })
+        o["epoch"] = .array(h.epochs.map { .int($0 + 1) })
+        return .object(o)
+    }
+
+    public static func historyCSV(_ h: History) -> String {
+        var s = (["epoch"] + h.keys + ["seconds"]).joined(separator: ",") + "\n"
+        for (i, e) in h.epochs.enumerated() {
+            let row = [String(e + 1)] + h.keys.map { k in (h[k]?[i]).map { String($0) } ?? "" } + [String(h.epochSeconds[i])]
+            s += row.joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    /// The plots of a history: `loss.svg`, and `acc.svg` / `mae.svg` for each metric; returns the file names.
+    public static func writePlots(_ h: History, into dir: String, baseline: Double? = nil, baselineName: String = "Common-sense baseline") throws -> [String] {
+        var files: [String] = []
+        let metrics = h.keys.filter { !$0.hasPrefix("val_") }
+        for key in metrics {
+            var chart = SVGChart(title: "Training and validation \(key)", yLabel: key)
+            chart.add(series: "Training \(key)", values: h[key] ?? [], style: .dots)
+            if let v = h["val_" + key] { chart.add(series: "Validation \(key)", values: v) }
+            if let baseline, key == "mae" || (key == "loss" && h.keys.contains("mae")) { chart.reference = (baselineName, baseline) }
+            let name = "\(key).svg"
+            try AtomicFile.write(chart.svg, to: dir + "/" + name)
+            files.append(name)
+        }
+        return files
+    }
+
+    public static func write(_ h: History, into dir: String) throws {
+        try AtomicFile.write(historyJSON(h).text + "\n", to: dir + "/history.json")
+        try AtomicFile.write(historyCSV(h), to: dir + "/history.csv")
+    }
+
+    /// Reads a `history.json` written by ``write(_:into:)`` back as key → values.
+    public static func readHistory(_ dir: String) throws -> [String: [Double]] {
+        guard let data = FileManager.default.contents(atPath: dir + "/history.json") else {
+            throw IOFailure("no history.json", path: dir, hint: "is this a run folder written by `pipeline run`?")
+        }
+        guard case .object(let o) = try JSONValue.parse(data) else { throw IOFailure("history.json is not an object", path: dir) }
+        var out: [String: [Double]] = [:]
+        for (k, v) in o { out[k] = v.array?.compactMap(\.double) ?? [] }
+        return out
+    }
+}

@@ -1,0 +1,88 @@
+/// A block of consecutive rows of a numeric table: what the CSV reader yields and what the
+/// time-series stages consume, so neither module imports the other.
+///
+/// ```swift
+/// for try await chunk in bytes.csvTable(options) {           // PipelineIO
+///     let t = chunk.value(row: 0, column: 1)                  // row-major [rows, F]
+///     print(chunk.lines[0], chunk.timestamps[0], t)
+/// }
+/// ```
+///
+/// Semantics: `values` is row-major `[rowCount, columns.count]`; a missing cell is `Float.nan`
+/// (the CSV reader maps the configured missing tokens to NaN; a NaN in a file is not accepted
+/// as a number). `timestamps` (seconds since 1970-01-01 UTC) is empty when the table has no
+/// timestamp column, else one per row. `lines` holds each row's 1-based source line, `0` for a
+/// row a stage inserted (a filled time gap). `columnNumbers` are the 1-based positions of the
+/// columns in the source file, for error messages. `counts` tallies what stages did to the
+/// rows of this chunk (sum them over a stream). Cost: plain arrays, copy-on-write.
+public struct TableChunk: Sendable, Equatable {
+    public var source: String
+    public var columns: [String]
+    public var columnNumbers: [Int]
+    /// Name and 1-based position of the timestamp column in the source, if any.
+    public var timestampColumn: String?
+    public var timestampColumnNumber: Int?
+    public var values: [Float]
+    public var timestamps: [Int64]
+    public var lines: [Int]
+    public var counts: TableCounts
+
+    public init(source: String, columns: [String], columnNumbers: [Int]? = nil, values: [Float] = [],
+                timestamps: [Int64] = [], lines: [Int] = [], counts: TableCounts = TableCounts()) {
+        self.source = source; self.columns = columns
+        self.columnNumbers = columnNumbers ?? columns.indices.map { $0 + 1 }
+        self.values = values; self.timestamps = timestamps; self.lines = lines; self.counts = counts
+        precondition(columns.isEmpty || values.count % columns.count == 0, "values are not whole rows")
+    }
+
+    /// Number of rows (`lines.count`).
+    public var rowCount: Int { lines.count }
+    public var featureCount: Int { columns.count }
+
+    @inline(__always)
+    public func value(row: Int, column: Int) -> Float { values[row * columns.count + column] }
+
+    /// The same columns with no rows.
+    public func emptyCopy() -> TableChunk {
+        var c = TableChunk(source: source, columns: columns, columnNumbers: columnNumbers)
+        c.timestampColumn = timestampColumn; c.timestampColumnNumber = timestampColumnNumber
+        return c
+    }
+
+    /// Appends rows `range` of `other` (same columns).
+    public mutating func append(rowsOf other: TableChunk, _ range: Range<Int>) {
+        let f = columns.count
+        values.append(contentsOf: other.values[range.lowerBound * f ..< range.upperBound * f])
+        if !other.timestamps.isEmpty { timestamps.append(contentsOf: other.timestamps[range]) }
+        lines.append(contentsOf: other.lines[range])
+    }
+
+    /// Appends every row of `other` and adds its counts.
+    public mutating func append(_ other: TableChunk) {
+        append(rowsOf: other, 0..<other.rowCount)
+        counts.add(other.counts)
+    }
+
+    /// Where a cell came from, for error messages (`file:line:column`).
+    public func location(row: Int, column: Int?) -> SourceLocation {
+        SourceLocation(file: source, line: lines[row] == 0 ? nil : lines[row],
+                       column: column.map { columnNumbers[$0] })
+    }
+}
+
+/// What the stages did to a table's rows: missing cells met, filled and rows dropped (missing
+/// values), time gaps met, rows inserted and duplicate or backward rows dropped (time axis).
+public struct TableCounts: Sendable, Equatable, Codable {
+    public var missingCells = 0
+    public var filledCells = 0
+    public var rowsDroppedMissing = 0
+    public var gaps = 0
+    public var rowsInserted = 0
+    public var rowsDroppedTime = 0
+    public init() {}
+    public mutating func add(_ o: TableCounts) {
+        missingCells += o.missingCells; filledCells += o.filledCells
+        rowsDroppedMissing += o.rowsDroppedMissing; gaps += o.gaps
+        rowsInserted += o.rowsInserted; rowsDroppedTime += o.rowsDroppedTime
+    }
+}

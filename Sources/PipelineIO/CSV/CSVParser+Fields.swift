@@ -1,0 +1,105 @@
+import PipelineCore
+
+/// The slow paths of ``CSVParser``: splitting a whole record into fields (header, first data
+/// row, error reports) and building errors that name file:line:column, the column and the value.
+extension CSVParser {
+    /// Splits the record at `p` into unquoted, unescaped fields; nil when incomplete.
+    func split(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int, _ final: Bool) throws
+        -> (fields: [[UInt8]], next: Int, lines: Int)? {
+        var fields: [[UInt8]] = [], cur: [UInt8] = []
+        var q = p, lines = 1, inQuotes = false, wasQuoted = false
+        while true {
+            if q == end {
+                guard final else { return nil }
+                if inQuotes { throw InputError("unterminated quoted field", at: SourceLocation(file: o.source, line: line)) }
+                fields.append(cur); return (fields, end, lines)
+            }
+            let c = base[q]
+            if inQuotes {
+                if c == 34 {
+                    if q + 1 == end && !final { return nil }
+                    if q + 1 < end && base[q + 1] == 34 { cur.append(34); q += 2; continue }
+                    inQuotes = false
+                } else { if c == 10 { lines += 1 }; cur.append(c) }
+                q += 1
+            } else if c == o.delimiter {
+                fields.append(cur); cur = []; wasQuoted = false; q += 1
+            } else if c == 10 || (c == 13 && q + 1 < end && base[q + 1] == 10) {
+                fields.append(cur)
+                return (fields, c == 10 ? q + 1 : q + 2, lines)
+            } else if c == 34 && cur.isEmpty && !wasQuoted {
+                inQuotes = true; wasQuoted = true; q += 1
+            } else { cur.append(c); q += 1 }
+        }
+    }
+
+    /// Decides which fields are the timestamp and which output columns, from the header and
+    /// the first data row.
+    func resolveRoles(firstRow: [[UInt8]]) throws {
+        let h = header!
+        var roles = [Int32](repeating: -1, count: h.names.count)
+        var tsIndex: Int?
+        if let name = o.timestampColumn {
+            tsIndex = try h.index(of: name, field: "timestamp_column", source: o.source)
+            roles[tsIndex!] = -2
+        }
+        var chosen: [Int] = []
+        if let wanted = o.columns {
+            for name in wanted {
+                let i = try h.index(of: name, field: "columns", source: o.source)
+                if i == tsIndex || chosen.contains(i) {
+                    throw InputError(i == tsIndex ? "the timestamp column cannot be a feature" : "column listed twice",
+                                     at: SourceLocation(file: o.source, line: 1), field: "columns", value: name)
+                }
+                chosen.append(i)
+            }
+        } else {
+            for i in h.names.indices where i != tsIndex && i < firstRow.count {
+                let f = firstRow[i]
+                let numeric = missingTokens.contains(f) || f.withUnsafeBufferPointer {
+                    FastFloat.parse($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, f.count) != nil
+                }
+                if numeric { chosen.append(i) }
+            }
+            if chosen.isEmpty {
+                throw InputError("no numeric column found in the first data row",
+                                 at: SourceLocation(file: o.source, line: line), hint: "name the columns to read")
+            }
+        }
+        for (k, i) in chosen.enumerated() { roles[i] = Int32(k) }
+        columns = chosen.map { h.names[$0] }
+        columnNumbers = chosen.map { $0 + 1 }
+        row.deallocate()
+        row = .allocate(capacity: max(1, chosen.count))
+        row.initialize(repeating: 0, count: max(1, chosen.count))
+        self.roles = roles
+    }
+
+    func text(_ f: UnsafePointer<UInt8>, _ n: Int) -> String {
+        CSVHeader.decode(UnsafeBufferPointer(start: f, count: n), header?.encoding ?? .utf8)
+    }
+
+    func err(_ message: String, field i: Int) -> InputError {
+        InputError(message, at: SourceLocation(file: o.source, line: line, column: i + 1),
+                   field: header.flatMap { i < $0.names.count ? $0.names[i] : nil })
+    }
+
+    /// A bad cell: reported as a ragged row when the record has the wrong number of fields.
+    func fieldError(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int, _ final: Bool, _ message: String,
+                    _ i: Int, _ f: UnsafePointer<UInt8>, _ n: Int, hint: String?) throws -> InputError {
+        if let (fields, next, _) = try split(base, p, end, final), fields.count != roles.count {
+            var lineEnd = next
+            while lineEnd > p && (base[lineEnd - 1] == 10 || base[lineEnd - 1] == 13) { lineEnd -= 1 }
+            return ragged(fields.count, base, p, lineEnd)
+        }
+        var e = err(message, field: i)
+        e.value = text(f, n); e.hint = hint
+        return e
+    }
+
+    func ragged(_ count: Int, _ base: UnsafePointer<UInt8>, _ p: Int, _ lineEnd: Int) -> InputError {
+        InputError("row has \(count) fields, expected \(roles.count)",
+                   at: SourceLocation(file: o.source, line: line, column: min(count, roles.count) + 1),
+                   value: text(base + p, lineEnd - p), hint: "every row needs as many fields as the header")
+    }
+}

@@ -1,0 +1,195 @@
+import PipelineCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The byte scanner behind ``AsyncCSVTableSequence``: bytes in (any chunking), complete
+/// ``TableChunk``s of `chunkRows` rows out. Records cut by a chunk boundary wait in `carry`.
+/// Missing cells become NaN (or an error under policy `error`, with the text received).
+final class CSVParser {
+    let o: CSVReadOptions
+    let format: TimestampFormat?
+    let missingTokens: [[UInt8]]
+    let missingLengths: UInt64                // bit k set: some token has k bytes
+    var carry: [UInt8] = []
+    var line = 1                              // physical line of the next record
+    var checkedBOM = false, hadBOM = false
+    var header: CSVHeader?
+    var roles: [Int32] = []                   // per field: -1 skip, -2 timestamp, k >= 0 output column k
+    var columns: [String] = [], columnNumbers: [Int] = []
+    var out: TableChunk?
+    var ready: [TableChunk] = []
+    var dataRows = 0
+    var row = UnsafeMutablePointer<Float>.allocate(capacity: 1)       // the record being parsed
+    var scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)  // unescaped quoted field
+
+    init(_ options: CSVReadOptions) throws {
+        o = options
+        precondition(options.chunkRows > 0, "chunkRows must be > 0")
+        format = try options.timestampColumn.map { _ in try TimestampFormat(options.timestampFormat) }
+        missingTokens = options.missingValues.map { Array($0.utf8) }
+        missingLengths = missingTokens.reduce(0) { $1.count < 64 ? $0 | (1 << UInt64($1.count)) : $0 }
+    }
+
+    deinit { row.deallocate(); scratch.deallocate() }
+
+    func feed(_ bytes: [UInt8]) throws {
+        if carry.isEmpty {
+            let used = try bytes.withUnsafeBufferPointer { try parse($0, final: false) }
+            carry = Array(bytes[used...])
+        } else {
+            carry.append(contentsOf: bytes)
+            let used = try carry.withUnsafeBufferPointer { try parse($0, final: false) }
+            carry.removeFirst(used)
+        }
+    }
+
+    func finish() throws {
+        _ = try carry.withUnsafeBufferPointer { try parse($0, final: true) }
+        carry = []
+        guard header != nil else {
+            throw InputError("empty file: no header row", at: SourceLocation(file: o.source, line: 1),
+                             hint: "the first line must name the columns")
+        }
+        guard dataRows > 0 else {
+            throw InputError("no data rows after the header", at: SourceLocation(file: o.source, line: line),
+                             hint: "the file holds only a header")
+        }
+        if let c = out, c.rowCount > 0 { ready.append(c); out = nil }
+    }
+
+    /// Parses complete records of `buf`; returns how many bytes were consumed.
+    private func parse(_ buf: UnsafeBufferPointer<UInt8>, final: Bool) throws -> Int {
+        guard let base = buf.baseAddress else { return 0 }
+        let end = buf.count
+        var p = 0
+        if !checkedBOM {
+            if end < 3 && !final { return 0 }
+            checkedBOM = true
+            if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { hadBOM = true; p = 3 }
+        }
+        while p < end {
+            guard let next = try record(base, p, end, final) else { break }
+            p = next
+        }
+        return p
+    }
+
+    @inline(__always)
+    private func newline(_ base: UnsafePointer<UInt8>, from p: Int, _ end: Int) -> Int? {
+        guard p < end, let hit = memchr(base + p, 10, end - p) else { return nil }
+        return UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+    }
+
+    /// One record starting at `p`: returns the offset after it, nil when incomplete.
+    private func record(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int, _ final: Bool) throws -> Int? {
+        var recEnd: Int
+        if let nl = newline(base, from: p, end) { recEnd = nl } else if final { recEnd = end } else { return nil }
+        var lineEnd = recEnd > p && base[recEnd - 1] == 13 ? recEnd - 1 : recEnd
+        if lineEnd == p { line += 1; return min(recEnd + 1, end) }     // blank line
+        if header == nil || roles.isEmpty {
+            guard let (fields, next, lines) = try split(base, p, end, final) else { return nil }
+            if header == nil {
+                header = CSVHeader(fields: fields, encoding: o.encoding, hadBOM: hadBOM)
+            } else {
+                try resolveRoles(firstRow: fields)
+            }
+            if roles.isEmpty { line += lines; return next }
+        }
+        let delim = o.delimiter, roles = self.roles, ncols = roles.count, row = self.row
+        var q = p, i = 0, extraLines = 0
+        var ts: Int64 = 0
+        while true {
+            var fs = q, fe = q
+            var fp = base
+            if q < lineEnd && base[q] == 34 {                         // quoted field
+                var r = q + 1, escaped = false
+                fs = r
+                while true {
+                    guard r < end, let hit = memchr(base + r, 34, end - r) else {
+                        if final { throw err("unterminated quoted field", field: i) }
+                        return nil
+                    }
+                    let qi = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+                    if qi + 1 == end && !final { return nil }
+                    if qi + 1 < end && base[qi + 1] == 34 { escaped = true; r = qi + 2; continue }
+                    fe = qi; q = qi + 1; break
+                }
+                for k in fs..<fe where base[k] == 10 { extraLines += 1 }
+                if q > lineEnd {
+                    if let nl = newline(base, from: q, end) { recEnd = nl } else if final { recEnd = end } else { return nil }
+                    lineEnd = recEnd > q && base[recEnd - 1] == 13 ? recEnd - 1 : recEnd
+                }
+                if q < lineEnd && base[q] != delim { throw err("text after a closing quote", field: i) }
+                if escaped {
+                    if scratch.count < fe - fs {
+                        scratch.deallocate(); scratch = .allocate(capacity: 2 * (fe - fs))
+                    }
+                    var k = fs, n = 0
+                    while k < fe { scratch[n] = base[k]; n += 1; k += base[k] == 34 ? 2 : 1 }
+                    fp = UnsafePointer(scratch.baseAddress!)
+                    fs = 0; fe = n
+                }
+            } else {
+                var r = q
+                while r < lineEnd && base[r] != delim { r += 1 }
+                fe = r; q = r
+            }
+            if i < ncols {
+                let role = roles[i]
+                let f = fp + fs, n = fe - fs
+                if role >= 0 {
+                    if n < 64 && missingLengths & (1 << UInt64(n)) != 0 && isMissing(f, n) {
+                        if o.missing == .error {
+                            throw try fieldError(base, p, end, final, "missing value", i, f, n,
+                                                 hint: "set missing to drop_row, fill_previous or interpolate to accept gaps")
+                        }
+                        row[Int(role)] = .nan
+                    } else if let v = FastFloat.parse(f, n) {
+                        row[Int(role)] = v
+                    } else {
+                        throw try fieldError(base, p, end, final, "not a number", i, f, n, hint: nil)
+                    }
+                } else if role == -2 {
+                    guard let t = format!.parse(f, n) else {
+                        throw try fieldError(base, p, end, final, "timestamp does not match format '\(o.timestampFormat)'", i, f, n, hint: nil)
+                    }
+                    ts = t
+                }
+            }
+            i += 1
+            if q < lineEnd { q += 1 } else { break }
+        }
+        if i != ncols { throw ragged(i, base, p, lineEnd) }
+        commit(ts)
+        line += 1 + extraLines
+        return min(recEnd + 1, end)
+    }
+
+    private func commit(_ ts: Int64) {
+        if out == nil {
+            var c = TableChunk(source: o.source, columns: columns, columnNumbers: columnNumbers)
+            c.timestampColumn = o.timestampColumn
+            c.timestampColumnNumber = roles.firstIndex(of: -2).map { $0 + 1 }
+            c.values.reserveCapacity(o.chunkRows * columns.count)
+            c.lines.reserveCapacity(o.chunkRows)
+            if format != nil { c.timestamps.reserveCapacity(o.chunkRows) }
+            out = c
+        }
+        out!.values.append(contentsOf: UnsafeBufferPointer(start: row, count: columns.count))
+        if format != nil { out!.timestamps.append(ts) }
+        out!.lines.append(line)
+        dataRows += 1
+        if out!.lines.count == o.chunkRows { ready.append(out!); out = nil }
+    }
+
+    @inline(__always)
+    private func isMissing(_ f: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for t in missingTokens where t.count == n {
+            if n == 0 || t.withUnsafeBufferPointer({ memcmp($0.baseAddress!, f, n) == 0 }) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,56 @@
+import PipelineCore
+
+/// How the bytes of a CSV file are decoded: header names and the text quoted in errors
+/// (numbers are ASCII in every case). `auto`: UTF-8 when the header is valid UTF-8 (or starts
+/// with a byte-order mark), else Latin-1 (ISO 8859-1), as in raw exports of the Jena station.
+public enum CSVEncoding: String, Sendable, Codable {
+    case auto, utf8 = "utf-8", latin1 = "latin-1"
+}
+
+/// Everything the CSV reader needs to know about one file.
+///
+/// ```swift
+/// var o = CSVReadOptions.jena(source: "jena_climate_2009_2016.csv")  // "Date Time", dd.MM.yyyy HH:mm:ss
+/// o.columns = ["p (mbar)", "T (degC)"]      // nil: every numeric column but the timestamp
+/// o.missing = .interpolate                  // what to do with "-9999", "NA" and empty cells
+/// ```
+///
+/// Semantics: the first record is the header (quoted or not); a leading UTF-8 byte-order mark
+/// is skipped; records end with LF or CRLF; fields follow RFC 4180 (`"a ""quoted"" field"`,
+/// delimiters and newlines allowed inside quotes). A cell whose text equals one of
+/// `missingValues` exactly is missing and handled by `missing`. With `columns == nil` the
+/// numeric columns are those whose first data row holds a number or a missing token.
+/// Output chunks hold `chunkRows` rows (the last one fewer). Invalid values are reported by
+/// the reader as ``InputError``s when it starts.
+public struct CSVReadOptions: Sendable {
+    public var source: String
+    public var delimiter: UInt8
+    public var encoding: CSVEncoding
+    public var missingValues: [String]
+    public var missing: MissingValuePolicy
+    public var timestampColumn: String?
+    public var timestampFormat: String
+    public var columns: [String]?
+    public var chunkRows: Int
+
+    public init(source: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: CSVEncoding = .auto,
+                missingValues: [String] = ["-9999", "NA", ""], missing: MissingValuePolicy = .error,
+                timestampColumn: String? = nil, timestampFormat: String = "dd.MM.yyyy HH:mm:ss",
+                columns: [String]? = nil, chunkRows: Int = 4096) {
+        self.source = source; self.delimiter = delimiter; self.encoding = encoding
+        self.missingValues = missingValues; self.missing = missing
+        self.timestampColumn = timestampColumn; self.timestampFormat = timestampFormat
+        self.columns = columns; self.chunkRows = chunkRows
+    }
+
+    /// The Jena climate layout: timestamp column `Date Time` in `dd.MM.yyyy HH:mm:ss`, all
+    /// other (numeric) columns, `-9999`/`NA`/empty missing, policy `error`.
+    public static func jena(source: String) -> CSVReadOptions {
+        CSVReadOptions(source: source, timestampColumn: "Date Time")
+    }
+
+    /// A copy with another missing-value policy.
+    public func with(missing policy: MissingValuePolicy) -> CSVReadOptions {
+        var o = self; o.missing = policy; return o
+    }
+}

@@ -1,0 +1,114 @@
+import Dispatch
+import PipelineCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Pass 1 of ``prepareImdb(source:into:options:provenance:progress:)`` on up to two cores:
+/// reviews are gathered in batches of 512; each half of a batch is tokenized by its own worker
+/// (own ``ByteTokenizer`` and ``TokenTable``), and the provisional ids are spilled in source
+/// order as `localId << 1 | worker`. ``merge()`` then sums the workers' training counts into one
+/// table. The result does not depend on how reviews were split between workers, because the
+/// vocabulary ranking only looks at counts and bytes.
+final class ParallelTokenCounter {
+    final class Worker: @unchecked Sendable {   // each is touched by one thread at a time
+        var tokenizer: ByteTokenizer
+        let table = TokenTable(capacity: 1 << 16)
+        var ids: [Int32] = []
+        var lengths: [Int32] = []
+        init(_ s: TextStandardization) { tokenizer = ByteTokenizer(s) }
+
+        func run(_ batch: ArraySlice<(DataEntry, AclImdbPath.Parsed)>, tag: Int32) {
+            // Work on locals: class properties would cost an exclusivity check per word.
+            var ids: [Int32] = [], lengths: [Int32] = [], tokenizer = self.tokenizer
+            swap(&ids, &self.ids); swap(&lengths, &self.lengths)
+            defer { swap(&ids, &self.ids); swap(&lengths, &self.lengths); self.tokenizer = tokenizer }
+            ids.removeAll(keepingCapacity: true)
+            lengths.removeAll(keepingCapacity: true)
+            let table = self.table
+            for (entry, p) in batch {
+                let isTrain = p.split == .train
+                let before = ids.count
+                var text = String(decoding: entry.data, as: UTF8.self)
+                text.withUTF8 { bytes in
+                    tokenizer.forEachToken(in: bytes) { word in
+                        let id = table.insert(word)
+                        if isTrain { table.counts[Int(id)] += 1 }
+                        ids.append(id << 1 | tag)
+                    }
+                }
+                lengths.append(Int32(ids.count - before))
+            }
+        }
+    }
+
+    let workers: [Worker]
+    let spill: SpillFile
+    private(set) var records: [ReviewRecord] = []
+    private var pending: [(DataEntry, AclImdbPath.Parsed)] = []
+    static let batchSize = 512
+
+    init(standardization: TextStandardization, spill: SpillFile, workers: Int = ParallelTokenCounter.cores) {
+        self.workers = (0..<max(1, min(2, workers))).map { _ in Worker(standardization) }
+        self.spill = spill
+    }
+
+    /// Online processors (at most 2 are used).
+    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    func add(_ entry: DataEntry, _ parsed: AclImdbPath.Parsed) throws {
+        pending.append((entry, parsed))
+        if pending.count == Self.batchSize { try flush() }
+    }
+
+    /// Tokenizes the pending reviews and spills their ids; call once more after the last `add`.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        let parallel = workers.count == 2 && batch.count >= 64
+        let half = parallel ? batch.count / 2 : batch.count
+        if parallel {
+            let workers = self.workers
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                workers[k].run(k == 0 ? batch[..<half] : batch[half...], tag: Int32(k))
+            }
+        } else {
+            workers[0].run(batch[...], tag: 0)
+        }
+        var i = 0
+        for w in workers.prefix(parallel ? 2 : 1) {
+            var offset = spill.count
+            for n in w.lengths {
+                let p = batch[i].1
+                records.append(ReviewRecord(split: p.split, label: Int32(p.label), id: p.id, offset: offset, length: n))
+                offset += Int(n)
+                i += 1
+            }
+            try spill.append(w.ids)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// One table with every word and its summed training count, and for each spilled value
+    /// `local << 1 | worker` its id in that table.
+    func merge() -> (table: TokenTable, globalOfSpilled: [Int32]) {
+        if workers.count == 1 || workers[1].table.count == 0 {
+            let t = workers[0].table
+            var map = [Int32](repeating: 0, count: 2 * t.count)
+            for l in 0..<t.count { map[2 * l] = Int32(l) }
+            return (t, map)
+        }
+        let global = workers[0].table
+        let other = workers[1].table
+        var map = [Int32](repeating: 0, count: 2 * max(global.count, other.count))
+        for l in 0..<global.count { map[2 * l] = Int32(l) }
+        for l in 0..<other.count {
+            let g = Int(global.insert(other.key(l)))
+            global.counts[g] += other.counts[l]
+            map[2 * l + 1] = Int32(g)
+        }
+        return (global, map)
+    }
+}

@@ -1,0 +1,101 @@
+import PipelineCore
+
+/// What to do when timestamps do not advance by exactly one step.
+///
+/// - `error`: fail at the first gap, duplicate, backward or off-grid timestamp.
+/// - `fill`: insert one row per missing step of a gap (values NaN, line 0, for the missing-value
+///   policy to fill, e.g. `interpolate`); drop duplicate, backward and early (off-grid) rows.
+/// - `drop`: drop duplicate, backward and early rows; leave gaps in place (counted in `gaps`).
+public enum TimeAxisPolicy: String, Sendable, Codable, CaseIterable {
+    case error, fill, drop
+}
+
+/// Checks that the timestamps of a ``TableChunk`` stream increase by a fixed `step` seconds
+/// (600 for the Jena data) and repairs them by ``TimeAxisPolicy``, chunk by chunk.
+///
+/// ```swift
+/// var axis = TimeAxisChecker(step: 600, policy: .fill)
+/// let repaired = try axis.push(chunk)      // carries the last timestamp to the next chunk
+/// ```
+///
+/// Semantics: compares each row with the last row kept. Delta `step`: kept. Delta 0: a
+/// duplicate; delta < 0: backwards; 0 < delta < step: early (off-grid); delta > step: a gap of
+/// `delta / step - 1` missing rows (rounded down when off-grid; the late row is kept).
+/// `counts.gaps`, `rowsInserted`, `rowsDroppedTime` record what was done. Cost: one pass over
+/// the timestamps; a copy of the chunk only when rows are inserted or dropped.
+/// Fails with ``InputError`` at `file:line:column` of the timestamp, with both timestamps, under
+/// `error`; a chunk without timestamps is a programmer error (precondition).
+public struct TimeAxisChecker: Sendable {
+    public let step: Int64
+    public let policy: TimeAxisPolicy
+    private var last: Int64?
+    private var lastLine = 0
+
+    public init(step: Int64, policy: TimeAxisPolicy) {
+        precondition(step > 0, "time step must be > 0")
+        self.step = step; self.policy = policy
+    }
+
+    public mutating func push(_ chunk: TableChunk) throws -> TableChunk {
+        precondition(chunk.timestamps.count == chunk.rowCount, "the table has no timestamp column")
+        var out: TableChunk?                         // created on the first repair
+        var copied = 0                               // rows of `chunk` already in `out`
+        for r in 0..<chunk.rowCount {
+            let t = chunk.timestamps[r]
+            guard let prev = last else { last = t; lastLine = chunk.lines[r]; continue }
+            let d = t - prev
+            if d == step { last = t; lastLine = chunk.lines[r]; continue }
+            if policy == .error { throw problem(chunk, r, prev, d) }
+            if out == nil { out = chunk.emptyCopy(); out!.counts = chunk.counts }
+            out!.append(rowsOf: chunk, copied..<r)
+            copied = r
+            if d < step {                            // duplicate, backwards or early: drop
+                out!.counts.rowsDroppedTime += 1
+                copied = r + 1
+                continue
+            }
+            out!.counts.gaps += 1
+            if policy == .fill {
+                var ts = prev + step
+                while ts < t {
+                    out!.values.append(contentsOf: repeatElement(Float.nan, count: chunk.featureCount))
+                    out!.timestamps.append(ts); out!.lines.append(0)
+                    out!.counts.rowsInserted += 1
+                    ts += step
+                }
+            }
+            last = t; lastLine = chunk.lines[r]
+        }
+        guard var result = out else { return chunk }
+        result.append(rowsOf: chunk, copied..<chunk.rowCount)
+        return result
+    }
+
+    private func problem(_ c: TableChunk, _ r: Int, _ prev: Int64, _ d: Int64) -> InputError {
+        let what: String
+        if d == 0 { what = "duplicate timestamp" } else if d < 0 { what = "timestamps go backwards" } else if d < step {
+            what = "timestamp comes \(d) s after the previous one, less than the step of \(step) s"
+        } else { what = "gap in the time axis: \(d / step - 1) row(s) missing" }
+        return InputError("\(what) (previous: \(TimeAxisChecker.format(prev)) on line \(lastLine))",
+                          at: SourceLocation(file: c.source, line: c.lines[r] == 0 ? nil : c.lines[r],
+                                             column: c.timestampColumnNumber),
+                          field: c.timestampColumn, value: TimeAxisChecker.format(c.timestamps[r]),
+                          hint: "set time_policy to fill or drop to repair the time axis")
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` (UTC) of seconds since 1970.
+    public static func format(_ t: Int64) -> String {
+        let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400), secs = Int(t - Int64(days) * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))"
+    }
+}

@@ -1,0 +1,202 @@
+import PipelineCore
+
+/// One epoch's batches, as the data stages produce them (any `AsyncSequence` of ``Batch``).
+public typealias BatchSequence = any AsyncSequence<Batch, any Error> & Sendable
+/// Makes the batch sequence of a 0-based epoch: a fresh shuffle per epoch, or an endless
+/// generator (then pass `stepsPerEpoch` / `validationSteps`).
+public typealias EpochBatches = @Sendable (_ epoch: Int) -> BatchSequence
+
+extension Sequential {
+    /// Sets the optimizer, loss and metrics used by `fit` and `evaluate`, as Keras' `compile`.
+    public func compile(optimizer: any Optimizer, loss: Loss, metrics: [Metric] = []) {
+        self.optimizer = optimizer; self.loss = loss; self.metrics = metrics
+    }
+
+    /// The dropout stream of one training step: `SeededRandom(seed:, stage: "dropout/<step>", epoch:)`
+    /// (0-based epoch and step), so a run replays exactly from its seed.
+    public static func dropoutRandom(seed: UInt64, epoch: Int, step: Int) -> SeededRandom {
+        SeededRandom(seed: seed, stage: "dropout/\(step)", epoch: epoch)
+    }
+
+    /// One optimisation step on one batch: forward (training), loss, backward, finiteness check,
+    /// optimizer update. Returns the batch loss (before the update) and the predictions.
+    /// Throws ``InputError`` for a batch that does not fit the model and ``NonFiniteError`` when
+    /// the loss or a gradient is NaN/inf (the weights are then left unchanged).
+    public func trainStep(_ batch: Batch, epoch: Int = 0, step: Int = 0) throws -> (loss: Float, prediction: Tensor) {
+        guard let optimizer else { preconditionFailure("Sequential '\(name)': compile() before training") }
+        let x = try input(of: batch)
+        zeroGradients()
+        let rng = Self.dropoutRandom(seed: seed, epoch: epoch, step: step)
+        var context = ForwardContext(training: true, rng: rng)
+        let y = forward(x, context: &context)
+        try checkTargets(batch, prediction: y)
+        let (value, gradient) = loss.evaluate(prediction: y, target: batch.y)
+        if !value.isFinite { throw diagnoseNonFiniteLoss(x, rng: rng, loss: value, epoch: epoch, step: step) }
+        backward(gradient)
+        if let bad = firstNonFiniteGradientLayer() {
+            throw NonFiniteError(epoch: epoch + 1, step: step + 1, loss: value, place: .gradient,
+                                 layer: "'\(bad.name)' (\(bad.kind))")
+        }
+        optimizer.apply(trainable)
+        return (value, y)
+    }
+
+    /// The batch's inputs as a tensor, checked against the model's input shape (and token ids).
+    func input(of batch: Batch) throws -> Tensor {
+        guard let inputShape else { preconditionFailure("Sequential '\(name)' used before build") }
+        guard Array(batch.xShape.dropFirst()) == inputShape else {
+            throw InputError("batch inputs of shape \(batch.xShape) do not fit model '\(name)' built for \(Self.kerasShape(inputShape))",
+                             hint: "check maxlen / lookback and the model's input_shape")
+        }
+        let x = Tensor(shape: batch.xShape, data: batch.x)
+        if let embedding = layers.first as? Embedding { try embedding.validate(x) }
+        return x
+    }
+
+    func checkTargets(_ batch: Batch, prediction y: Tensor) throws {
+        guard batch.y.count == y.count else {
+            throw InputError("batch targets of shape \(batch.yShape) do not match the model output \(Self.kerasShape(outputShape ?? []))",
+                             hint: "the last layer's units must match the targets")
+        }
+    }
+
+    /// Trains for `epochs` epochs, as Keras' `fit`, and returns the ``History``.
+    ///
+    /// ```swift
+    /// let history = try await model.fit(
+    ///     trainData: { epoch in trainStream(epoch) }, epochs: 20, stepsPerEpoch: 500,
+    ///     validationData: { epoch in valStream(epoch) }, validationSteps: 769,
+    ///     callbacks: [ProgressLogger(), EarlyStopping(patience: 2)])
+    /// ```
+    ///
+    /// Semantics: each epoch asks `trainData(epoch)` for a fresh sequence and consumes it
+    /// through ``AsyncSequence/prefetched(_:)`` (`prefetch` batches are assembled while the
+    /// model computes), stopping after `stepsPerEpoch` batches if given (endless generators)
+    /// or when the sequence ends. The logged `loss` and metrics are means over the epoch's
+    /// samples, computed before each update (as Keras). Validation runs after the epoch on
+    /// `validationData(epoch)` (at most `validationSteps` batches) and logs `val_` keys.
+    /// Keras' `validation_split` is done on the data side: take
+    /// `Split.lastFraction(count:fraction:)` of the samples **before** shuffling.
+    /// Determinism: weights from the build seed, dropout from ``dropoutRandom(seed:epoch:step:)``;
+    /// with deterministic data the same seed gives bit-identical weights.
+    /// Cost: the steps plus one `evaluate` per epoch. Failures: ``InputError`` (empty epoch,
+    /// batch shapes, token ids), ``NonFiniteError``, errors of the data or of a callback.
+    @discardableResult
+    public func fit(trainData: EpochBatches, epochs: Int, stepsPerEpoch: Int? = nil,
+                    validationData: EpochBatches? = nil, validationSteps: Int? = nil,
+                    initialEpoch: Int = 0, callbacks: [any Callback] = [], prefetch: Int = 2) async throws -> History {
+        precondition(epochs >= 0 && initialEpoch >= 0, "epochs must be >= 0")
+        precondition(stepsPerEpoch.map { $0 > 0 } ?? true && validationSteps.map { $0 > 0 } ?? true, "steps must be > 0")
+        stopTraining = false
+        var history = History()
+        for cb in callbacks { try cb.onTrainBegin(model: self, epochs: epochs) }
+        let clock = ContinuousClock()
+        for epoch in initialEpoch..<max(initialEpoch, epochs) {
+            for cb in callbacks { try cb.onEpochBegin(epoch: epoch, model: self) }
+            let start = clock.now
+            var mean = RunningMeans(loss: loss, metrics: metrics)
+            var step = 0
+            try await consume(trainData(epoch), limit: stepsPerEpoch, prefetch: prefetch) { batch in
+                let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
+                mean.add(loss: value, prediction: prediction, batch: batch)
+                step += 1
+            }
+            guard step > 0 else {
+                throw InputError("training data produced no batches for epoch \(epoch + 1)", hint: "check the data source and batch_size")
+            }
+            var logs = mean.logs(prefix: "")
+            if let validationData {
+                let val = try await evaluate(data: validationData(epoch), steps: validationSteps, prefetch: prefetch)
+                for key in val.keys { logs["val_" + key] = val[key] }
+            }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            history.append(epoch: epoch, logs: logs, seconds: seconds)
+            for cb in callbacks { try cb.onEpochEnd(epoch: epoch, logs: logs, seconds: seconds, model: self) }
+            if stopTraining { break }
+        }
+        for cb in callbacks { try cb.onTrainEnd(model: self, history: history) }
+        return history
+    }
+
+    /// The loss and metrics over a sequence in inference mode (no dropout), as Keras' `evaluate`:
+    /// sample-weighted means over at most `steps` batches. Throws ``InputError`` when it is empty.
+    public func evaluate(data: BatchSequence, steps: Int? = nil, prefetch: Int = 2) async throws -> Logs {
+        var mean = RunningMeans(loss: loss, metrics: metrics)
+        var any = false
+        try await consume(data, limit: steps, prefetch: prefetch) { batch in
+            let y = predict(try input(of: batch), batchSize: batch.size)
+            try checkTargets(batch, prediction: y)
+            mean.add(loss: loss.evaluate(prediction: y, target: batch.y).loss, prediction: y, batch: batch)
+            any = true
+        }
+        guard any else { throw InputError("evaluation data produced no batches", hint: "check the validation source") }
+        return mean.logs(prefix: "")
+    }
+
+    /// Inference on a tensor `[N, …]` in slices of `batchSize`; returns `[N, …output]`.
+    public func predict(_ x: Tensor, batchSize: Int = 32) -> Tensor {
+        precondition(batchSize > 0, "batchSize must be > 0")
+        let n = x.shape.first ?? 0, per = n == 0 ? 0 : x.count / n
+        var context = ForwardContext(training: false, rng: SeededRandom(seed: seed))
+        if n <= batchSize { return forward(x, context: &context) }
+        var out: [Float] = [], outShape: [Int] = []
+        for start in stride(from: 0, to: n, by: batchSize) {
+            let m = min(batchSize, n - start)
+            let slice = Tensor(shape: [m] + x.shape.dropFirst(), data: Array(x.data[(start * per)..<((start + m) * per)]))
+            let y = forward(slice, context: &context)
+            out += y.data; outShape = Array(y.shape.dropFirst())
+        }
+        return Tensor(shape: [n] + outShape, data: out)
+    }
+
+    /// Inference over a batch sequence (targets ignored); predictions concatenated in order.
+    public func predict(data: BatchSequence, steps: Int? = nil, prefetch: Int = 2) async throws -> Tensor {
+        var out: [Float] = [], rows = 0, tail: [Int] = outputShape ?? []
+        try await consume(data, limit: steps, prefetch: prefetch) { batch in
+            let y = predict(try input(of: batch), batchSize: batch.size)
+            out += y.data; rows += batch.size; tail = Array(y.shape.dropFirst())
+        }
+        return Tensor(shape: [rows] + tail, data: out)
+    }
+
+    /// Pulls at most `limit` batches through a bounded prefetch and hands each to `body`.
+    func consume<S: AsyncSequence & Sendable>(_ sequence: S, limit: Int?, prefetch: Int,
+                                              _ body: (Batch) throws -> Void) async throws where S.Element == Batch {
+        var iterator = sequence.prefetched(prefetch).makeAsyncIterator()
+        var taken = 0
+        while limit.map({ taken < $0 }) ?? true, let batch = try await iterator.next() {
+            try body(batch)
+            taken += 1
+        }
+    }
+}
+
+/// Sample-weighted running means of the loss and metrics over an epoch (Keras' trackers).
+struct RunningMeans {
+    let metrics: [Metric]
+    var lossSum: Double = 0, samples = 0
+    var metricSums: [Double], metricCounts: [Int]
+
+    init(loss: Loss, metrics: [Metric]) {
+        self.metrics = metrics
+        metricSums = Array(repeating: 0, count: metrics.count); metricCounts = Array(repeating: 0, count: metrics.count)
+    }
+
+    mutating func add(loss: Float, prediction: Tensor, batch: Batch) {
+        lossSum += Double(loss) * Double(batch.size); samples += batch.size
+        for (i, m) in metrics.enumerated() {
+            let (s, c) = m.accumulate(prediction: prediction, target: batch.y)
+            metricSums[i] += s; metricCounts[i] += c
+        }
+    }
+
+    func logs(prefix: String) -> Logs {
+        var logs = Logs()
+        logs[prefix + "loss"] = samples > 0 ? lossSum / Double(samples) : .nan
+        for (i, m) in metrics.enumerated() {
+            logs[prefix + m.name] = metricCounts[i] > 0 ? metricSums[i] / Double(metricCounts[i]) : .nan
+        }
+        return logs
+    }
+}

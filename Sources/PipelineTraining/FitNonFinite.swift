@@ -1,0 +1,67 @@
+import PipelineCore
+
+/// Training stopped because the loss or a gradient became NaN or infinite.
+///
+/// ```
+/// training diverged at epoch 3, step 17: loss is nan; first non-finite output: layer 'dense_1' (Dense)
+/// (lower the learning rate, clip gradients with clipnorm, or check the input data)
+/// ```
+/// `epoch` and `step` are 1-based, as shown to people. `layer` names the first layer (in forward
+/// order for outputs, backward order for gradients) whose values went non-finite; `nil` when
+/// every layer output was finite (then the targets or the loss itself are at fault).
+public struct NonFiniteError: Error, Sendable, CustomStringConvertible {
+    /// Where the first non-finite value was found: the input batch, a layer output, only the
+    /// loss (targets), or a parameter gradient.
+    public enum Place: String, Sendable { case input, output, loss, gradient }
+    public var epoch: Int
+    public var step: Int
+    public var loss: Float
+    public var place: Place
+    public var layer: String?
+
+    public var description: String {
+        var s = "training diverged at epoch \(epoch), step \(step): loss is \(loss)"
+        switch place {
+        case .input: s += "; the input batch holds NaN or infinite values"
+        case .loss: s += "; every layer output is finite: the targets hold NaN/inf or the loss overflowed"
+        case .output: s += "; first non-finite output: layer \(layer ?? "?")"
+        case .gradient: s += "; first non-finite gradient (backward order): layer \(layer ?? "?")"
+        }
+        return s + " (lower the learning rate, clip gradients with clipnorm, or check the input data)"
+    }
+}
+
+extension Sequential {
+    /// Re-runs the forward pass of a step whose loss was not finite, layer by layer, with the
+    /// same dropout stream, and names the first layer whose output holds NaN or infinity.
+    func diagnoseNonFiniteLoss(_ x: Tensor, rng: SeededRandom, loss: Float, epoch: Int, step: Int) -> NonFiniteError {
+        var error = NonFiniteError(epoch: epoch + 1, step: step + 1, loss: loss, place: .loss, layer: nil)
+        if !Self.allFinite(x.data) { error.place = .input; return error }
+        var context = ForwardContext(training: true, rng: rng)
+        var h = x
+        for layer in layers {
+            h = layer.forward(h, context: &context)
+            if !Self.allFinite(h.data) { error.place = .output; error.layer = "'\(layer.name)' (\(layer.kind))"; break }
+        }
+        return error
+    }
+
+    /// The first layer, in backward order, with a parameter gradient holding NaN or infinity.
+    func firstNonFiniteGradientLayer() -> (any Layer)? {
+        for layer in layers.reversed() where layer.parameters.contains(where: { !Self.allFinite($0.grad.data) }) {
+            return layer
+        }
+        return nil
+    }
+
+    /// True when no value is NaN or ±infinity (an exponent-bits test that vectorises).
+    static func allFinite(_ values: [Float]) -> Bool {
+        values.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: UInt32.self) { u in
+                var worst: UInt32 = 0
+                for bits in u { worst = Swift.max(worst, bits & 0x7F80_0000) }
+                return worst != 0x7F80_0000
+            }
+        }
+    }
+}

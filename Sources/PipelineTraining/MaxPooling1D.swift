@@ -1,0 +1,77 @@
+import PipelineCore
+
+/// Max over windows of `poolSize` timesteps, as Keras' `MaxPooling1D` (padding `valid`).
+///
+/// ```swift
+/// MaxPooling1D(poolSize: 5)                  // strides default to poolSize, as Keras
+/// ```
+///
+/// Shapes (`B` batch, `T` timesteps, `C` channels, `P` pool size, `S` strides):
+/// `[B, T, C]` → `[B, ⌊(T−P)/S⌋+1, C]`. No parameters. Backward routes each output's gradient to
+/// the position of its maximum (the first one on ties). Cost: `B·T'·P·C` comparisons.
+/// `build` throws ``InputError`` when the input is not `[T, C]` or `T < P`.
+public final class MaxPooling1D: Layer {
+    public let kind = "MaxPooling1D"
+    public var name: String
+    public let poolSize: Int
+    public let strides: Int
+    public let parameters: [Parameter] = []
+    private var t = 0, c = 0, tOut = 0
+    private var argmax: [Int32] = []                   // [B·T'·C] flat input index of each max
+    private var inputCount = 0
+
+    public init(poolSize: Int = 2, strides: Int? = nil, name: String = "") {
+        precondition(poolSize > 0 && (strides ?? 1) > 0, "MaxPooling1D pool_size and strides must be > 0")
+        self.poolSize = poolSize; self.strides = strides ?? poolSize; self.name = name
+    }
+
+    public var config: [String: ConfigValue] {
+        ["name": .string(name), "pool_size": .list([.int(poolSize)]), "strides": .list([.int(strides)]),
+         "padding": .string("valid")]
+    }
+
+    public func build(inputShape: [Int], rng: inout SeededRandom) throws -> [Int] {
+        guard inputShape.count == 2, inputShape[0] >= poolSize else {
+            throw InputError("layer '\(name)' (MaxPooling1D) with pool_size \(poolSize) expects input [timesteps ≥ \(poolSize), channels], got shape \(inputShape)")
+        }
+        t = inputShape[0]; c = inputShape[1]
+        tOut = (t - poolSize) / strides + 1
+        return [tOut, c]
+    }
+
+    public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
+        precondition(x.rank == 3 && x.shape[1] == t && x.shape[2] == c, "MaxPooling1D '\(name)' expects [B, \(t), \(c)], got \(x.shape)")
+        let b = x.shape[0]
+        var y = Tensor(shape: [b, tOut, c])
+        var idx = [Int32](repeating: 0, count: context.training ? y.count : 0)
+        x.data.withUnsafeBufferPointer { xb in
+            y.data.withUnsafeMutableBufferPointer { yb in
+                for i in 0..<b {
+                    for j in 0..<tOut {
+                        let o = (i * tOut + j) * c, start = (i * t + j * strides) * c
+                        for q in 0..<c { yb[o + q] = xb[start + q]; if !idx.isEmpty { idx[o + q] = Int32(start + q) } }
+                        for p in 1..<max(poolSize, 1) {
+                            let row = start + p * c
+                            for q in 0..<c where xb[row + q] > yb[o + q] {
+                                yb[o + q] = xb[row + q]
+                                if !idx.isEmpty { idx[o + q] = Int32(row + q) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if context.training { argmax = idx; inputCount = x.count }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        precondition(dy.count == argmax.count, "MaxPooling1D '\(name)': backward without a matching training forward")
+        var dx = Tensor(shape: [dy.shape[0], t, c])
+        dx.data.withUnsafeMutableBufferPointer { db in
+            for (o, i) in argmax.enumerated() { db[Int(i)] += dy.data[o] }
+        }
+        argmax = []
+        return dx
+    }
+}

@@ -1,0 +1,166 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import PipelineCore
+
+/// Saves and restores a model in open formats: weights and optimizer state as safetensors,
+/// the architecture as Keras-style JSON.
+///
+/// ```swift
+/// try ModelStore.save(model, to: "runs/imdb/model.safetensors")   // + runs/imdb/model.json
+/// let twin = Sequential([...same layers...]); try twin.build(inputShape: [500], seed: 0)
+/// try ModelStore.restore(twin, from: "runs/imdb/model.safetensors") // predictions bit for bit
+/// let config = try ModelStore.readConfig(from: "runs/imdb/model.json")
+/// ```
+///
+/// Files: `X.safetensors` holds every parameter under its Keras weight name (`dense/kernel`,
+/// `embedding/embeddings`), then the optimizer slots as `optimizer/<slot>/<weight name>`
+/// (`optimizer/velocity/dense/kernel`); its `__metadata__` holds `model_config` (the JSON
+/// below), `optimizer` (Keras name) and `optimizer_iterations`. `X.json` (next to it, `.safetensors`
+/// replaced by `.json`) is ``ModelConfig``: `class_name`, `config.layers[]` with Keras' config keys,
+/// `build_config.input_shape`, `compile_config`, `seed`. Both are written with ``AtomicFile``.
+/// Cost: one pass over the weights. Failures: ``IOFailure`` (path) for unreadable files,
+/// ``InputError`` when a restored model lacks a weight or a shape differs (both named).
+public enum ModelStore {
+    public static func save(_ model: Sequential, to path: String) throws {
+        precondition(model.isBuilt, "ModelStore.save: model '\(model.name)' is not built")
+        var tensors = model.parameters.map { (name: $0.name, tensor: $0.value) }
+        var metadata = ["model_config": try configJSON(model.modelConfig), "format": "pipeline-toolkit/1"]
+        if let optimizer = model.optimizer {
+            let state = optimizer.state
+            metadata["optimizer"] = optimizer.kerasName
+            metadata["optimizer_iterations"] = String(state.iterations)
+            for (slot, byName) in state.slots.sorted(by: { $0.key < $1.key }) {
+                for p in model.parameters {
+                    if let v = byName[p.name] { tensors.append((name: "optimizer/\(slot)/\(p.name)", tensor: Tensor(shape: p.value.shape, data: v))) }
+                }
+            }
+        }
+        try AtomicFile.write(Safetensors.encode(tensors, metadata: metadata), to: path)
+        try AtomicFile.write(configJSON(model.modelConfig) + "\n", to: configPath(for: path))
+    }
+
+    /// Loads weights (by name), the run seed (so dropout streams continue as in the saved run)
+    /// and, when the model is compiled with the same optimizer kind, the optimizer state, into an
+    /// already built model of the same architecture.
+    public static func restore(_ model: Sequential, from path: String, optimizer restoreOptimizer: Bool = true) throws {
+        let (tensors, metadata) = try Safetensors.decode(Safetensors.readFile(path), path: path)
+        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        for p in model.parameters {
+            guard let t = byName[p.name] else {
+                throw InputError("checkpoint has no weight '\(p.name)'", field: "weights", value: path,
+                                 hint: "restore into a model built from the same layers and names")
+            }
+            guard t.shape == p.value.shape else {
+                throw InputError("weight '\(p.name)' has shape \(t.shape) in the checkpoint but \(p.value.shape) in the model",
+                                 field: "weights", value: path)
+            }
+        }
+        for p in model.parameters { p.value = byName[p.name]! }
+        if let json = metadata["model_config"],
+           let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) { model.seed = config.seed }
+        guard restoreOptimizer, let opt = model.optimizer, metadata["optimizer"] == opt.kerasName else { return }
+        var state = OptimizerState(iterations: Int(metadata["optimizer_iterations"] ?? "0") ?? 0)
+        for (name, t) in tensors where name.hasPrefix("optimizer/") {
+            let rest = name.dropFirst("optimizer/".count)
+            guard let slash = rest.firstIndex(of: "/") else { continue }
+            state.slots[String(rest[..<slash]), default: [:]][String(rest[rest.index(after: slash)...])] = t.data
+        }
+        try opt.restore(state, parameters: model.parameters)
+    }
+
+    /// Every tensor of a safetensors file, by name, and its metadata.
+    public static func readTensors(from path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let (list, metadata) = try Safetensors.decode(Safetensors.readFile(path), path: path)
+        return (Dictionary(list.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }), metadata)
+    }
+
+    /// Reads a `model.json` written by ``save(_:to:)``.
+    public static func readConfig(from path: String) throws -> ModelConfig {
+        do { return try JSONDecoder().decode(ModelConfig.self, from: Data(Safetensors.readFile(path))) }
+        catch let e as IOFailure { throw e }
+        catch { throw IOFailure("not a model config: \(error)", path: path) }
+    }
+
+    /// `runs/model.safetensors` → `runs/model.json`; another name gets `.json` appended.
+    public static func configPath(for weightsPath: String) -> String {
+        weightsPath.hasSuffix(".safetensors") ? String(weightsPath.dropLast(".safetensors".count)) + ".json" : weightsPath + ".json"
+    }
+
+    static func configJSON(_ config: ModelConfig) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(config), as: UTF8.self)
+    }
+}
+
+/// A model's architecture and training setup in Keras' JSON layout (what `model.json` holds).
+///
+/// `{"class_name": "Sequential", "config": {"name": …, "layers": [{"class_name": "Dense", "config": {"units": 1, …}}]},
+///   "build_config": {"input_shape": [null, 500]}, "compile_config": {"optimizer": {…}, "loss": …, "metrics": […]}, "seed": 42}`
+public struct ModelConfig: Sendable, Equatable, Codable {
+    /// One layer: Keras' class name (`Dense`) and its config with Keras' keys (`units`, `activation`).
+    public struct LayerEntry: Sendable, Equatable, Codable {
+        public var className: String
+        public var config: [String: ConfigValue]
+        enum CodingKeys: String, CodingKey { case className = "class_name", config }
+    }
+    /// What `compile` received: the optimizer's Keras config, the loss name and the metric names.
+    public struct CompileConfig: Sendable, Equatable, Codable {
+        public var optimizer: [String: ConfigValue]
+        public var loss: String
+        public var fromLogits: Bool
+        public var metrics: [String]
+        enum CodingKeys: String, CodingKey { case optimizer, loss, fromLogits = "from_logits", metrics }
+    }
+    public var name: String
+    public var layers: [LayerEntry]
+    public var inputShape: [Int]
+    public var seed: UInt64
+    public var compile: CompileConfig?
+
+    enum CodingKeys: String, CodingKey { case className = "class_name", config, buildConfig = "build_config", compileConfig = "compile_config", seed }
+    struct Body: Codable { var name: String; var layers: [LayerEntry] }
+    struct Build: Codable {
+        var inputShape: [Int?]
+        enum CodingKeys: String, CodingKey { case inputShape = "input_shape" }
+    }
+
+    public init(name: String, layers: [LayerEntry], inputShape: [Int], seed: UInt64, compile: CompileConfig?) {
+        self.name = name; self.layers = layers; self.inputShape = inputShape; self.seed = seed; self.compile = compile
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let body = try c.decode(Body.self, forKey: .config)
+        name = body.name; layers = body.layers
+        inputShape = try c.decode(Build.self, forKey: .buildConfig).inputShape.dropFirst().map { $0 ?? 0 }
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        compile = try c.decodeIfPresent(CompileConfig.self, forKey: .compileConfig)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode("Sequential", forKey: .className)
+        try c.encode(Body(name: name, layers: layers), forKey: .config)
+        try c.encode(Build(inputShape: [nil] + inputShape.map { $0 }), forKey: .buildConfig)
+        try c.encodeIfPresent(compile, forKey: .compileConfig)
+        try c.encode(seed, forKey: .seed)
+    }
+}
+
+extension Sequential {
+    /// The model's ``ModelConfig`` (requires `build`).
+    public var modelConfig: ModelConfig {
+        var compile: ModelConfig.CompileConfig?
+        if let optimizer {
+            var fromLogits = false
+            if case .binaryCrossentropy(let logits) = loss { fromLogits = logits }
+            compile = .init(optimizer: optimizer.config, loss: loss.name, fromLogits: fromLogits, metrics: metrics.map(\.name))
+        }
+        return ModelConfig(name: name, layers: layers.map { .init(className: $0.kind, config: $0.config) },
+                           inputShape: inputShape ?? [], seed: seed, compile: compile)
+    }
+}

@@ -1,0 +1,134 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PipelineCore
+
+/// The safetensors format (Hugging Face), float32 only: what ``ModelStore`` writes and reads.
+///
+/// Layout: an 8-byte little-endian header length `N`, `N` bytes of JSON
+/// `{"__metadata__": {string: string}, name: {"dtype": "F32", "shape": […], "data_offsets": [begin, end]}, …}`
+/// padded with spaces to a multiple of 8, then the raw little-endian data; offsets are relative
+/// to the data start, tensors are stored back to back in the order given. Python reads it with
+/// `safetensors.numpy.load_file` or a dozen lines of numpy (see `ModelStoreTests`).
+/// Cost: one copy of every tensor. `decode` throws ``IOFailure`` naming the path for a
+/// truncated file, a bad header, a dtype other than F32 or offsets out of range.
+public enum Safetensors {
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
+        var header = "{"
+        var parts: [String] = []
+        if !metadata.isEmpty {
+            parts.append("\"__metadata__\":{" + metadata.sorted { $0.key < $1.key }
+                .map { "\(jsonString($0.key)):\(jsonString($0.value))" }.joined(separator: ",") + "}")
+        }
+        var offset = 0
+        for (name, t) in tensors {
+            let end = offset + t.count * 4
+            parts.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        header += parts.joined(separator: ",") + "}"
+        var headerBytes = Array(header.utf8)
+        while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + headerBytes.count + offset)
+        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out += $0 }
+        out += headerBytes
+        for (_, t) in tensors { t.data.withUnsafeBytes { out += $0 } }
+        return out
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+        guard bytes.count >= 8 else { throw IOFailure("not a safetensors file (shorter than 8 bytes)", path: path) }
+        var n: UInt64 = 0
+        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard n <= UInt64(bytes.count - 8) else {
+            throw IOFailure("truncated safetensors file: header of \(n) bytes in a \(bytes.count)-byte file", path: path)
+        }
+        let headerEnd = 8 + Int(n)
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[8..<headerEnd])) } catch {
+            throw IOFailure("bad safetensors header: \(error)", path: path)
+        }
+        let dataCount = bytes.count - headerEnd
+        var tensors: [(name: String, tensor: Tensor)] = []
+        for (name, e) in header.entries.sorted(by: { $0.value.data_offsets.first ?? 0 < $1.value.data_offsets.first ?? 0 }) {
+            guard e.dtype == "F32" else { throw IOFailure("tensor '\(name)' has dtype \(e.dtype); only F32 is supported", path: path) }
+            let count = e.shape.reduce(1, *)
+            guard e.data_offsets.count == 2, e.data_offsets[0] >= 0, e.data_offsets[1] <= dataCount,
+                  e.data_offsets[1] - e.data_offsets[0] == count * 4 else {
+                throw IOFailure("tensor '\(name)': offsets \(e.data_offsets) do not fit shape \(e.shape) in \(dataCount) data bytes", path: path)
+            }
+            var values = [Float](repeating: 0, count: count)
+            values.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in
+                    dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[(headerEnd + e.data_offsets[0])..<(headerEnd + e.data_offsets[1])]))
+                }
+            }
+            tensors.append((name, Tensor(shape: e.shape, data: values)))
+        }
+        return (tensors, header.metadata)
+    }
+
+    struct Entry: Decodable { var dtype: String; var shape: [Int]; var data_offsets: [Int] }
+
+    struct Header: Decodable {
+        var entries: [String: Entry] = [:]
+        var metadata: [String: String] = [:]
+        struct Key: CodingKey {
+            var stringValue: String; var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            for key in c.allKeys {
+                if key.stringValue == "__metadata__" { metadata = try c.decode([String: String].self, forKey: key) }
+                else { entries[key.stringValue] = try c.decode(Entry.self, forKey: key) }
+            }
+        }
+    }
+
+    /// A JSON string literal with the escapes JSON requires.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The whole file, or ``IOFailure`` naming the path.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        guard let fp = fopen(path, "rb") else {
+            throw IOFailure("cannot open: \(String(cString: strerror(errno)))", path: path, hint: "check the checkpoint path")
+        }
+        defer { fclose(fp) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, fp)
+            if n > 0 { out += chunk[0..<n] }
+            if n < chunk.count { break }
+        }
+        if ferror(fp) != 0 { throw IOFailure("read failed", path: path) }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import PipelineCore
+import CKernels
+
+/// Dropout masks of a recurrent layer for one batch, drawn once and reused at every timestep
+/// (Keras' `DropoutRNNCell`).
+///
+/// ```swift
+/// var masks = RecurrentDropout()
+/// masks.draw(inputCount: 4, recurrentCount: 4, batch: 128, features: 32, units: 32,
+///            dropout: 0.2, recurrentDropout: 0.2, rng: &ctx.rng)
+/// ```
+///
+/// Semantics: each mask is `[B, width]` of `0` or `1/(1−rate)` (inverted dropout, keep
+/// probability `1−rate`). How many masks, as Keras 3: with `recurrent_dropout > 0` LSTM and
+/// GRU switch to `implementation=1`, drawing one input mask and one recurrent mask **per gate**
+/// (4 for LSTM, 3 for GRU); with only `dropout > 0` a single input mask is shared by all
+/// gates; SimpleRNN always uses one of each. No masks at inference (`training == false`).
+/// Draw order: input masks, then recurrent masks, row-major. Cost: one draw per element.
+struct RecurrentDropout {
+    /// Input masks, each `[B, F]`, concatenated (count 0, 1 or k).
+    var input: [Float] = []
+    var inputCount = 0
+    /// Recurrent masks, each `[B, H]`, concatenated (count 0 or k).
+    var recurrent: [Float] = []
+    var recurrentCount = 0
+
+    /// How many masks a layer with `gates` gates uses (see the type's semantics).
+    static func counts(gates: Int, dropout: Float, recurrentDropout: Float, training: Bool) -> (Int, Int) {
+        guard training else { return (0, 0) }
+        let perGate = recurrentDropout > 0 ? gates : 1
+        return (dropout > 0 ? perGate : 0, recurrentDropout > 0 ? gates : 0)
+    }
+
+    mutating func draw(inputCount: Int, recurrentCount: Int, batch: Int, features: Int, units: Int,
+                       dropout: Float, recurrentDropout: Float, rng: inout SeededRandom) {
+        self.inputCount = inputCount
+        self.recurrentCount = recurrentCount
+        input = Self.masks(count: inputCount * batch * features, rate: dropout, rng: &rng)
+        recurrent = Self.masks(count: recurrentCount * batch * units, rate: recurrentDropout, rng: &rng)
+    }
+
+    static func masks(count: Int, rate: Float, rng: inout SeededRandom) -> [Float] {
+        guard count > 0 else { return [] }
+        let scale = 1 / (1 - rate)
+        var m = [Float](repeating: 0, count: count)
+        for i in 0..<count where rng.nextFloat() >= rate { m[i] = scale }
+        return m
+    }
+
+    /// Calls `body` with the input and recurrent masks' storage, or nil for none.
+    func withPointers<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
+        input.withUnsafeBufferPointer { i in
+            recurrent.withUnsafeBufferPointer { r in
+                body(input.isEmpty ? nil : i.baseAddress, recurrent.isEmpty ? nil : r.baseAddress)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+import PipelineCore
+@testable import PipelineTraining
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite struct KernelsTests {
+    /// Dense grid over [-30, 30] plus the region boundaries of the approximations.
+    static let grid: [Float] = {
+        var v: [Float] = stride(from: -30 as Float, through: 30, by: 0.000_731).map { $0 }
+        v += [0, -0, 0.625, -0.625, 0.6249999, 1e-8, -1e-8, 1e-30, 87, -87, 88, -88, 100, -100, 9, -9]
+        return v
+    }()
+
+    func worstRelativeError(_ act: Activation, exact: (Float) -> Float) -> Float {
+        var x = Self.grid
+        x.withUnsafeMutableBufferPointer { Kernels.activate(act, $0.baseAddress!, count: $0.count) }
+        var worst: Float = 0
+        for (i, v) in Self.grid.enumerated() {
+            let e = exact(v)
+            if abs(e) < 1e-30 { #expect(abs(x[i]) < 1e-30); continue }
+            worst = max(worst, abs(x[i] - e) / abs(e))
+        }
+        return worst
+    }
+
+    @Test func sigmoidWithinOneMillionthOfLibm() {
+        let worst = worstRelativeError(.sigmoid) { $0 >= 0 ? 1 / (1 + expf(-$0)) : expf($0) / (1 + expf($0)) }
+        #expect(worst <= 1e-6, "worst relative error \(worst)")
+    }
+
+    @Test func tanhWithinOneMillionthOfLibm() {
+        let worst = worstRelativeError(.tanh) { tanhf($0) }
+        #expect(worst <= 1e-6, "worst relative error \(worst)")
+    }
+
+    @Test func scalarPathIsLibm() {
+        var x: [Float] = [-3, -0.5, 0, 0.7, 2]
+        x.withUnsafeMutableBufferPointer { Kernels.activate(.tanh, $0.baseAddress!, count: $0.count, simd: false) }
+        #expect(x == [-3, -0.5, 0, 0.7, 2].map { tanhf($0) })
+    }
+
+    @Test(arguments: [(128, 128, 32), (13, 24, 7), (6, 16, 1), (5, 8, 40), (128, 32, 128), (7, 20, 9)])
+    func gemmMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int) {
+        let a = GradientCheck.random([m, k], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
+        let c0 = GradientCheck.random([m, n], seed: 3).data
+        for beta: Float in [0, 1] {
+            var c = c0
+            c.withUnsafeMutableBufferPointer { cp in
+                Kernels.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: beta, c: cp.baseAddress!, ldc: n)
+            }
+            var expected = [Float](repeating: 0, count: m * n)
+            for i in 0..<m { for j in 0..<n {
+                var s: Double = beta == 0 ? 0 : Double(c0[i * n + j])
+                for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }
+                expected[i * n + j] = Float(s)
+            } }
+            checkClose(c, expected, tolerance: 1e-4, "gemm \(m)x\(n)x\(k) beta \(beta)")
+        }
+    }
+
+    @Test func transposedProductsGoThroughBLAS() {
+        let a: [Float] = [1, 2, 3, 4, 5, 6]  // [3, 2] → Aᵀ [2, 3]
+        let b: [Float] = [1, 0, 0, 1, 1, 1]  // [3, 2]
+        var c = [Float](repeating: 0, count: 4)
+        c.withUnsafeMutableBufferPointer {
+            Kernels.gemm(transA: true, m: 2, n: 2, k: 3, a: a, lda: 2, b: b, ldb: 2, c: $0.baseAddress!, ldc: 2)
+        }
+        let expected: [Float] = [6, 8, 8, 10]  // [[1·1+3·0+5·1, 1·0+3·1+5·1], [2+0+6, 0+4+6]]
+        #expect(c == expected)
+    }
+}
