@@ -48,7 +48,7 @@ struct PipelineCommand: AsyncParsableCommand {
                 Console.output(fullMessage(for: error) + "\n")
                 return 0
             }
-            if error is CommandError || error is ValidationError || code == .validationFailure || code.rawValue == 64 {
+            if error is ValidationError || code == .validationFailure || code.rawValue == 64 {
                 Console.error(fullMessage(for: error) + "\n")
                 return 2
             }

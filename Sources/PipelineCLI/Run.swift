@@ -14,7 +14,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try options.load()
-        let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.json ? { _ in } : { Console.error($0 + "\n") })
+        let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         let result = try await runner.run(resume: resume, overwrite: overwrite)
         Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
     }
@@ -30,7 +30,7 @@ struct Prepare: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try options.load()
-        let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.json ? { _ in } : { Console.error($0 + "\n") })
+        let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         let result = try await runner.prepare(overwrite: overwrite)
         Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
     }

@@ -43,4 +43,10 @@ struct SpecOptions: ParsableArguments {
     }
 
     var progress: ProgressStyle { quiet || json ? .quiet : .automatic }
+
+    /// Where progress lines of a run go: standard error, or nowhere with --json / --quiet.
+    var logger: @Sendable (String) -> Void {
+        if json || quiet { return { _ in } }
+        return { Console.error($0 + "\n") }
+    }
 }

@@ -10,7 +10,7 @@ public struct AnyByteSequence: AsyncSequence, Sendable {
         make = { Iterator(Box(base.makeAsyncIterator())) }
     }
 
-    final class Box<I: AsyncIteratorProtocol>: AnyIteratorBox where I.Element == [UInt8] {
+    final class Box<I: AsyncIteratorProtocol>: AnyIteratorBox, @unchecked Sendable where I.Element == [UInt8] {
         var it: I
         init(_ it: I) { self.it = it }
         override func next() async throws -> [UInt8]? { try await it.next() }

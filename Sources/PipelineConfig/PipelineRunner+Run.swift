@@ -51,8 +51,12 @@ extension PipelineRunner {
         }
         let model = try ModelBuilder.build(spec: spec, inputShape: [train.maxlen])
         let seed = spec.seed, batch = t.batchSize, shuffle = t.shuffle
-        let trainData: EpochBatches = { epoch in train.batches(batchSize: batch, shuffle: shuffle, seed: seed, epoch: epoch, range: trainRange) }
-        let valData: EpochBatches? = valRange.map { r in { _ in train.batches(batchSize: batch, shuffle: false, range: r) } }
+        let fitRange = trainRange
+        let trainData: EpochBatches = { epoch in train.batches(batchSize: batch, shuffle: shuffle, seed: seed, epoch: epoch, range: fitRange) }
+        var valData: EpochBatches?
+        if let r = valRange {
+            valData = { _ in train.batches(batchSize: batch, shuffle: false, range: r) }
+        }
         let trainer = RunTrainer(spec: spec, dir: dir, log: log)
         let (history, fitSeconds) = try await trainer.fit(model, trainData: trainData, validationData: valData, resuming: resuming)
 

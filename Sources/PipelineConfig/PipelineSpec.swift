@@ -52,7 +52,7 @@ public struct PipelineSpec: Sendable, Equatable {
     /// Reads and decodes a spec file. I/O failures throw ``IOFailure``; spec mistakes ``InputError``.
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> PipelineSpec {
         guard let data = FileBytes.read(path) else {
-            throw IOFailure("cannot read the spec file", path: path, hint: "check the path")
+            throw InputError("cannot read the spec file", at: SourceLocation(file: path), hint: "check the path")
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path, overrides: overrides)
     }

@@ -81,7 +81,7 @@ public struct AnyEntrySequence: AsyncSequence, Sendable {
     }
 
     class AnyBox: @unchecked Sendable { func next() async throws -> DataEntry? { nil } }
-    final class Box<I: AsyncIteratorProtocol>: AnyBox where I.Element == DataEntry {
+    final class Box<I: AsyncIteratorProtocol>: AnyBox, @unchecked Sendable where I.Element == DataEntry {
         var it: I
         init(_ it: I) { self.it = it }
         override func next() async throws -> DataEntry? { try await it.next() }

@@ -46,6 +46,7 @@ public final class ProgressReporter: Sendable {
         self.label = label; self.totalItems = totalItems; self.totalBytes = totalBytes
         self.style = style; self.interval = interval; self.sink = sink
         start = ProgressReporter.now()
+        state.withLock { $0.lastPrint = start }
     }
 
     public static func now() -> Double {

@@ -50,7 +50,7 @@ public struct EncodedBatchSequence: AsyncSequence, Sendable {
         /// Skips the next `n` batches (to resume an epoch where a checkpoint left it).
         public mutating func skip(batches n: Int) { position = Swift.min(order.count, position + n * batchSize) }
 
-        public mutating func next() async -> Batch? { nextBatch() }
+        public mutating func next() async throws -> Batch? { nextBatch() }
 
         public mutating func nextBatch() -> Batch? {
             let b = Swift.min(batchSize, order.count - position)

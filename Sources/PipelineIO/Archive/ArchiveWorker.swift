@@ -44,7 +44,17 @@ final class ArchiveWorker: @unchecked Sendable {
         defer { archive_read_free(a) }
         do {
             try read(a)
-            output.finish()
+            // The archive may end before its input does (end-of-archive blocks, gzip trailer,
+            // padding). Drain the rest so a streaming download still completes, verifies and
+            // lands in the cache, and report its failure (a checksum mismatch) if it has one.
+            while true {
+                switch input.popBlocking() {
+                case .item, .wait: continue
+                case .end: output.finish()
+                case .failed(let error): output.finish(error)
+                }
+                break
+            }
         } catch {
             input.cancel()   // stop the producer task
             output.finish(error)

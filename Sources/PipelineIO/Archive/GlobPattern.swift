@@ -20,12 +20,35 @@ import PipelineCore
 public struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
     enum Token: Sendable, Equatable { case literal(UInt8), one, star, globstar, globstarSlash }
 
+    /// One brace alternative: its tokens plus the literal bytes every match starts and ends
+    /// with, checked first (most paths are rejected there without running the matcher).
+    struct Alternative: Sendable, Equatable {
+        var tokens: [Token]
+        var prefix: [UInt8]
+        var suffix: [UInt8]
+
+        init(_ tokens: [Token]) {
+            self.tokens = tokens
+            func literal(_ t: Token) -> UInt8? { if case .literal(let c) = t { c } else { nil } }
+            prefix = Array(tokens.prefix { literal($0) != nil }.compactMap(literal))
+            suffix = prefix.count == tokens.count ? [] : Array(tokens.reversed().prefix { literal($0) != nil }.compactMap(literal).reversed())
+        }
+
+        func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard text.count >= prefix.count + suffix.count,
+                  text.starts(with: prefix),
+                  suffix.isEmpty || text[(text.count - suffix.count)...].elementsEqual(suffix) else { return false }
+            return tokens.withUnsafeBufferPointer { GlobPattern.match($0, text) }
+        }
+    }
+
     public let pattern: String
-    let alternatives: [[Token]]
+    let alternatives: [Alternative]
 
     public init(_ pattern: String) throws {
         self.pattern = pattern
-        alternatives = try GlobPattern.expandBraces(Array(pattern.utf8), whole: pattern).map(GlobPattern.tokenize)
+        alternatives = try GlobPattern.expandBraces(Array(pattern.utf8), whole: pattern)
+            .map { Alternative(GlobPattern.tokenize($0)) }
     }
 
     public var description: String { pattern }
@@ -33,7 +56,7 @@ public struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
     /// True when `path` matches the pattern (any of its brace alternatives).
     public func matches(_ path: String) -> Bool {
         var path = path
-        return path.withUTF8 { text in alternatives.contains { GlobPattern.match($0, text) } }
+        return path.withUTF8 { text in alternatives.contains { $0.matches(text) } }
     }
 
     static func tokenize(_ p: [UInt8]) -> [Token] {
@@ -61,34 +84,40 @@ public struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Wildcard matching by dynamic programming over (token, byte) states, remembering failures.
-    static func match(_ tokens: [Token], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func match(_ tokens: UnsafeBufferPointer<Token>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let width = text.count + 1
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: (tokens.count + 1) * width) { failed in
             failed.initialize(repeating: false)
-            func go(_ p: Int, _ t: Int) -> Bool {
-                if p == tokens.count { return t == text.count }
-                if failed[p * width + t] { return false }
-                let ok: Bool
-                switch tokens[p] {
-                case .literal(let c): ok = t < text.count && text[t] == c && go(p + 1, t + 1)
-                case .one: ok = t < text.count && text[t] != UInt8(ascii: "/") && go(p + 1, t + 1)
-                case .star: ok = go(p + 1, t) || (t < text.count && text[t] != UInt8(ascii: "/") && go(p, t + 1))
-                case .globstar: ok = go(p + 1, t) || (t < text.count && go(p, t + 1))
-                case .globstarSlash:
-                    // Zero segments, or any run ending with '/'.
-                    var found = go(p + 1, t)
-                    var k = t
-                    while !found && k < text.count {
-                        if text[k] == UInt8(ascii: "/") { found = go(p + 1, k + 1) }
-                        k += 1
-                    }
-                    ok = found
-                }
-                if !ok { failed[p * width + t] = true }
-                return ok
-            }
-            return go(0, 0)
+            return go(0, 0, tokens, text, failed, width)
         }
+    }
+
+    private static func go(_ p: Int, _ t: Int, _ tokens: UnsafeBufferPointer<Token>, _ text: UnsafeBufferPointer<UInt8>,
+                           _ failed: UnsafeMutableBufferPointer<Bool>, _ width: Int) -> Bool {
+        if p == tokens.count { return t == text.count }
+        if failed[p * width + t] { return false }
+        let slash = UInt8(ascii: "/")
+        let ok: Bool
+        switch tokens[p] {
+        case .literal(let c): ok = t < text.count && text[t] == c && go(p + 1, t + 1, tokens, text, failed, width)
+        case .one: ok = t < text.count && text[t] != slash && go(p + 1, t + 1, tokens, text, failed, width)
+        case .star:
+            ok = go(p + 1, t, tokens, text, failed, width)
+                || (t < text.count && text[t] != slash && go(p, t + 1, tokens, text, failed, width))
+        case .globstar:
+            ok = go(p + 1, t, tokens, text, failed, width) || (t < text.count && go(p, t + 1, tokens, text, failed, width))
+        case .globstarSlash:
+            // Zero segments, or any run ending with '/'.
+            var found = go(p + 1, t, tokens, text, failed, width)
+            var k = t
+            while !found && k < text.count {
+                if text[k] == slash { found = go(p + 1, k + 1, tokens, text, failed, width) }
+                k += 1
+            }
+            ok = found
+        }
+        if !ok { failed[p * width + t] = true }
+        return ok
     }
 
     /// Expands the first top-level `{…}` group, recursively: `a{b,c}d` → `abd`, `acd`.

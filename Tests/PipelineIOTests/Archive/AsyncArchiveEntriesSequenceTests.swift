@@ -90,6 +90,15 @@ import Testing
         }
     }
 
+    /// Bytes after the end of the archive are still pulled from the input, so a failure there
+    /// (a checksum mismatch found at the very end of a download) reaches the consumer.
+    @Test func inputIsDrainedAfterTheArchiveEnds() async throws {
+        let tar = Self.sampleTar() + [UInt8](repeating: 0, count: 50_000)
+        let failing = ChunkList(chunks: TestFiles.chunked(tar, size: 4096).chunks, failure: IOFailure("late failure", path: "u"))
+        let error = await errorOf { _ = try await failing.archiveEntries().collect() }
+        #expect((error as? IOFailure)?.message == "late failure", "\(String(describing: error))")
+    }
+
     @Test func garbageIsCorrupt() async throws {
         let error = await errorOf { _ = try await TestFiles.chunked(TestFiles.bytes(5000), size: 512).archiveEntries(source: "g").collect() }
         #expect((error as? ArchiveError)?.kind == .corrupt)
