@@ -28,7 +28,9 @@ struct SpecOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        for s in sets { _ = try SpecOverride(parsing: s) }
+        for s in sets {
+            do { _ = try SpecOverride(parsing: s) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     /// Loads the spec with every command-line override applied.
