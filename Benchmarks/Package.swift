@@ -29,6 +29,8 @@ let package = Package(
     ],
     targets: [
         suite("StageBenchmarks"),
+        suite("DataBenchmarks"),
+        suite("TrainingBenchmarks"),
     ],
     swiftLanguageModes: [.v6]
 )

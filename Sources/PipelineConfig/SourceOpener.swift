@@ -70,28 +70,3 @@ public struct SourceOpener: Sendable {
         return try bytes()
     }
 }
-
-/// A type-erased, `Sendable` async sequence of ``DataEntry``.
-public struct AnyEntrySequence: AsyncSequence, Sendable {
-    public typealias Element = DataEntry
-    let make: @Sendable () -> Iterator
-
-    public init<S: AsyncSequence & Sendable>(_ base: S) where S.Element == DataEntry {
-        make = { Iterator(Box(base.makeAsyncIterator())) }
-    }
-
-    class AnyBox: @unchecked Sendable { func next() async throws -> DataEntry? { nil } }
-    final class Box<I: AsyncIteratorProtocol>: AnyBox, @unchecked Sendable where I.Element == DataEntry {
-        var it: I
-        init(_ it: I) { self.it = it }
-        override func next() async throws -> DataEntry? { try await it.next() }
-    }
-
-    public struct Iterator: AsyncIteratorProtocol {
-        let box: AnyBox
-        init(_ box: AnyBox) { self.box = box }
-        public mutating func next() async throws -> DataEntry? { try await box.next() }
-    }
-
-    public func makeAsyncIterator() -> Iterator { make() }
-}
