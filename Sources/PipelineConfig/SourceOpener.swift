@@ -35,6 +35,7 @@ public struct SourceOpener: Sendable {
             o.retries = source.retries
             o.readTimeout = .milliseconds(Int(source.timeoutSeconds * 1000))
             o.progress = progress
+            o.delivery = source.delivery == .stream ? .stream : .downloadFirst
             return AnyByteSequence(try DataSource.chunks(from: location, options: o))
         }
         guard FileManager.default.isReadableFile(atPath: location) else {

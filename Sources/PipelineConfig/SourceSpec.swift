@@ -12,6 +12,10 @@ import Yams
 /// `--source PATH_OR_URL` replaces `url` (and drops the checksums, which belong to the original).
 public struct SourceSpec: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable { case auto, tar_gz, tar, zip, gzip, csv, directory }
+    /// `stream`: network → gunzip → untar in one pass while the bytes are teed into the cache
+    /// (a checksum mismatch still fails the run before any output is committed);
+    /// `download_first`: download and verify into the cache, then read the cached file.
+    public enum Delivery: String, Sendable, CaseIterable { case stream, download_first }
 
     public var url: String
     public var sha256: String?
@@ -22,8 +26,9 @@ public struct SourceSpec: Sendable, Equatable {
     public var cacheDir: String
     public var retries: Int
     public var timeoutSeconds: Double
+    public var delivery: Delivery
 
-    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds"]
+    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "delivery"]
 
     init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
         guard let url = try m.string("url"), !url.isEmpty else {
@@ -45,12 +50,14 @@ public struct SourceSpec: Sendable, Equatable {
         cacheDir = try m.string("cache_dir", default: "~/.cache/pipeline")
         retries = try m.int("retries", default: 3, min: 0, max: 100)
         timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, exclusiveMin: true)
+        delivery = try m.choice("delivery", default: .stream)
     }
 
     var yaml: Node {
         Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
                ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
-               ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds))])
+               ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds)),
+               ("delivery", Y.str(delivery.rawValue))])
     }
 
     /// `cache_dir` with `~` expanded.
