@@ -26,7 +26,7 @@ struct Chunks: AsyncSequence, Sendable {
         let chunk: Int
         mutating func next() async -> [Float]? {
             guard i < count else { return nil }
-            let n = min(chunk, count - i)
+            let n = Swift.min(chunk, count - i)
             defer { i += n }
             return (0..<n).map { Float(($0 + i) & 1023) }
         }
