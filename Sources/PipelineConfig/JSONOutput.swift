@@ -1,3 +1,4 @@
+import PipelineCore
 import Foundation
 
 /// A JSON value with keys kept in a stable (sorted) order, for `--json` output and metadata files.
@@ -48,19 +49,5 @@ public indirect enum JSONValue: Sendable, Equatable {
 public enum JSONOutput {
     public static func object(_ o: [String: JSONValue]) -> String { JSONValue.object(o).text }
 
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    public static func quote(_ s: String) -> String { JSONString.quote(s) }
 }
