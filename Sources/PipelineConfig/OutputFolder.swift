@@ -12,6 +12,7 @@ public enum OutputFolder {
                 throw IOFailure("exists and is not a folder", path: path, hint: "choose another --output")
             }
             let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            if resuming { removeStaleTemporaries(in: path) }
             if !contents.isEmpty && !resuming {
                 guard overwrite else {
                     throw InputError("the output folder \(path) already holds \(contents.count) files",
@@ -33,5 +34,16 @@ public enum OutputFolder {
             throw IOFailure("the output folder is not writable", path: path, hint: "check its permissions or choose another --output")
         }
         try? fm.removeItem(atPath: probe)
+    }
+
+    /// Removes the `NAME.tmp-PID-N` files that an ``AtomicFile`` write of a killed process left
+    /// in the run folder, its `checkpoint/` and `data/` (they never carry a final name; this only tidies).
+    static func removeStaleTemporaries(in path: String) {
+        let fm = FileManager.default
+        for dir in [path, path + "/checkpoint", path + "/data"] {
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.contains(".tmp-") {
+                try? fm.removeItem(atPath: dir + "/" + name)
+            }
+        }
     }
 }

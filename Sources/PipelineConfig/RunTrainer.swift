@@ -3,25 +3,86 @@ import PipelineCore
 import PipelineTraining
 
 /// Fits a model for a run folder: Keras-like progress lines, a checkpoint at the end of every
-/// epoch (weights, optimizer state and history, written atomically) so `--resume` continues
-/// bit-identically, early stopping from the spec, and the final artifacts.
+/// epoch and, with `train.checkpoint_every_steps: N`, every N steps, so `--resume` continues
+/// bit-identically after a crash (even SIGKILL mid-epoch); early stopping from the spec; the
+/// final artifacts.
+///
+/// The checkpoint is one file, `checkpoint/model.safetensors`, rewritten atomically: weights,
+/// optimizer state, and under the metadata key `training_state` the history, the
+/// ``FitPosition`` (epoch, step, running means) and the early-stopping state, with that
+/// callback's best weights as `early_stopping/best/<weight>` tensors. Weights and state can
+/// therefore never disagree, whenever the process dies.
 struct RunTrainer {
     let spec: PipelineSpec
     let dir: String
     let log: @Sendable (String) -> Void
 
     var checkpointDir: String { dir + "/checkpoint" }
+    var checkpointPath: String { checkpointDir + "/model.safetensors" }
 
-    /// Saves weights + optimizer state + history after each epoch (atomic files).
-    final class EpochCheckpoint: Callback {
-        let dir: String
+    /// What a checkpoint holds besides the weights and optimizer state.
+    struct TrainingState: Codable {
         var history: History
-        init(dir: String, history: History) { self.dir = dir; self.history = history }
+        var position: FitPosition
+        var earlyStopping: EarlyStopping.State?
+        var stopped: Bool
+
+        static let metadataKey = "training_state"
+        static let bestPrefix = "early_stopping/best/"
+
+        func encoded() throws -> String {
+            let e = JSONEncoder()
+            e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return String(decoding: try e.encode(self), as: UTF8.self)
+        }
+
+        static func decode(_ text: String, path: String) throws -> TrainingState {
+            let d = JSONDecoder()
+            d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            do { return try d.decode(TrainingState.self, from: Data(text.utf8)) } catch {
+                throw InputError("checkpoint training state is unreadable: \(error)", field: metadataKey, value: path,
+                                 hint: "the checkpoint was written by another version; start the run again")
+            }
+        }
+    }
+
+    /// Writes the checkpoint after each epoch and every `everySteps` steps.
+    final class RunCheckpoint: Callback {
+        let path: String
+        let everySteps: Int?
+        let earlyStopping: EarlyStopping?
+        var history: History
+
+        init(path: String, everySteps: Int?, earlyStopping: EarlyStopping?, history: History) {
+            self.path = path; self.everySteps = everySteps; self.earlyStopping = earlyStopping; self.history = history
+        }
+
+        func save(_ model: Sequential, position: FitPosition, stopped: Bool) throws {
+            let state = TrainingState(history: history, position: position, earlyStopping: earlyStopping?.state, stopped: stopped)
+            var best: [(name: String, tensor: Tensor)] = []
+            if let weights = earlyStopping?.bestWeights {
+                best = zip(model.parameters, weights).map { (name: TrainingState.bestPrefix + $0.name, tensor: $1) }
+            }
+            try ModelStore.save(model, to: path, metadata: [TrainingState.metadataKey: try state.encoded()], extraTensors: best)
+        }
+
+        func onStepEnd(position: FitPosition, model: Sequential) throws {
+            guard let n = everySteps, position.step % n == 0 else { return }
+            try save(model, position: position, stopped: false)
+        }
+
         func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws {
             history.append(epoch: epoch, logs: logs, seconds: seconds)
-            try ModelStore.save(model, to: dir + "/model.safetensors")
-            let data = try JSONEncoder().encode(history)
-            try AtomicFile.write([UInt8](data), to: dir + "/history.json")
+            try save(model, position: FitPosition(epochStart: epoch + 1), stopped: model.stopTraining)
+        }
+    }
+
+    /// One warning line per batch skipped under `on_non_finite: skip_batch`.
+    final class SkippedBatchLogger: Callback {
+        let log: @Sendable (String) -> Void
+        init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+        func onBatchSkipped(_ error: NonFiniteError, model: Sequential) throws {
+            log("warning: skipped a batch: \(error.description)")
         }
     }
 
@@ -29,25 +90,43 @@ struct RunTrainer {
              resuming: Bool) async throws -> (History, Double) {
         let t = spec.train!
         try FileManager.default.createDirectory(atPath: checkpointDir, withIntermediateDirectories: true)
-        var previous = History()
-        if resuming, FileManager.default.fileExists(atPath: checkpointDir + "/model.safetensors") {
-            try ModelStore.restore(model, from: checkpointDir + "/model.safetensors", optimizer: true)
-            if let data = FileManager.default.contents(atPath: checkpointDir + "/history.json") {
-                previous = try JSONDecoder().decode(History.self, from: data)
-            }
-            log("resuming after epoch \(previous.epochs.count) of \(t.epochs)")
-        }
-        let checkpoint = EpochCheckpoint(dir: checkpointDir, history: previous)
-        var callbacks: [any Callback] = [ProgressLogger(sink: { [log] line in log(line.hasSuffix("\n") ? String(line.dropLast()) : line) })]
-        if t.checkpoint != "none" { callbacks.append(checkpoint) }
+        var callbacks: [any Callback] = [ProgressLogger(sink: { [log] line in log(line.hasSuffix("\n") ? String(line.dropLast()) : line) }),
+                                         SkippedBatchLogger(log: log)]
+        var earlyStopping: EarlyStopping?
         if let e = t.earlyStopping {
-            callbacks.append(EarlyStopping(monitor: e.monitor, patience: e.patience, mode: MonitorMode(rawValue: e.mode.rawValue) ?? .auto,
-                                           restoreBestWeights: e.restoreBestWeights))
+            earlyStopping = EarlyStopping(monitor: e.monitor, patience: e.patience, mode: MonitorMode(rawValue: e.mode.rawValue) ?? .auto,
+                                          restoreBestWeights: e.restoreBestWeights)
+            callbacks.append(earlyStopping!)
+        }
+        var previous = History()
+        var position = FitPosition(epochStart: 0)
+        var epochs = t.epochs
+        if resuming, FileManager.default.fileExists(atPath: checkpointPath) {
+            let (metadata, extra) = try ModelStore.restore(model, from: checkpointPath, optimizer: true)
+            guard let text = metadata[TrainingState.metadataKey] else {
+                throw InputError("the checkpoint holds no training state", field: TrainingState.metadataKey, value: checkpointPath,
+                                 hint: "it was written by an older version; start the run again")
+            }
+            let state = try TrainingState.decode(text, path: checkpointPath)
+            previous = state.history
+            position = state.position
+            if let es = state.earlyStopping, let earlyStopping {
+                let best = model.parameters.map { extra[TrainingState.bestPrefix + $0.name] }
+                earlyStopping.resume(from: es, bestWeights: best.contains { $0 == nil } ? nil : best.map { $0! })
+            }
+            if state.stopped { epochs = position.epoch }   // early stopping had ended it: only finish
+            log("resuming at epoch \(position.epoch + 1) of \(t.epochs), after step \(position.step)")
+        }
+        // Last, so it saves the early-stopping state of the epoch it checkpoints.
+        if t.checkpoint != "none" {
+            callbacks.append(RunCheckpoint(path: checkpointPath, everySteps: t.checkpointEverySteps,
+                                           earlyStopping: earlyStopping, history: previous))
         }
         let start = ProgressReporter.now()
-        let h = try await model.fit(trainData: trainData, epochs: t.epochs, stepsPerEpoch: t.stepsPerEpoch,
+        let h = try await model.fit(trainData: trainData, epochs: epochs, stepsPerEpoch: t.stepsPerEpoch,
                                     validationData: validationData, validationSteps: t.validationSteps,
-                                    initialEpoch: previous.epochs.count, callbacks: callbacks, prefetch: t.prefetch)
+                                    resumeFrom: position, onNonFinite: t.onNonFinite,
+                                    callbacks: callbacks, prefetch: t.prefetch)
         var merged = previous
         for (i, e) in h.epochs.enumerated() {
             var logs = Logs()

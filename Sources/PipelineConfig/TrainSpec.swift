@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineTraining
 import Yams
 
 /// `train:` Keras' `compile` and `fit` arguments.
@@ -51,9 +52,10 @@ public struct TrainSpec: Sendable, Equatable {
     public var earlyStopping: EarlyStopping?
     public var checkpoint: String
     public var checkpointEverySteps: Int?
+    public var onNonFinite: NonFinitePolicy
 
     static let keys = ["epochs", "batch_size", "optimizer", "loss", "metrics", "validation_split", "steps_per_epoch",
-                       "validation_steps", "shuffle", "prefetch", "early_stopping", "checkpoint", "checkpoint_every_steps"]
+                       "validation_steps", "shuffle", "prefetch", "early_stopping", "checkpoint", "checkpoint_every_steps", "on_non_finite"]
 
     init(_ m: SpecMap?, defaultLoss: Loss, defaultMetrics: [Metric], defaultValidationSplit: Double?) throws {
         epochs = try m?.int("epochs", default: 10, min: 1) ?? 10
@@ -107,6 +109,7 @@ public struct TrainSpec: Sendable, Equatable {
             throw m!.fail("checkpoint", "must be one of every_epoch, best, none", hint: DidYouMean.hint(checkpoint, in: ["every_epoch", "best", "none"]))
         }
         checkpointEverySteps = try m?.int("checkpoint_every_steps", min: 1)
+        onNonFinite = try m?.choice("on_non_finite", default: .stop) ?? .stop
     }
 
     static func defaults(_ n: OptimizerName) -> Optimizer {
@@ -135,6 +138,7 @@ public struct TrainSpec: Sendable, Equatable {
                 Y.map([("monitor", Y.str(e.monitor)), ("patience", Y.int(e.patience)), ("mode", Y.str(e.mode.rawValue)),
                        ("restore_best_weights", Y.bool(e.restoreBestWeights))]) }),
             ("checkpoint", Y.str(checkpoint)), ("checkpoint_every_steps", Y.opt(checkpointEverySteps, Y.int)),
+            ("on_non_finite", Y.str(onNonFinite.rawValue)),
         ])
     }
 }

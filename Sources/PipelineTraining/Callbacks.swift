@@ -7,12 +7,15 @@ import PipelineCore
 ///     callbacks: [ProgressLogger(), EarlyStopping(monitor: "val_loss", patience: 2)])
 /// ```
 ///
-/// Order per epoch: `onEpochBegin`, the training steps, validation, then `onEpochEnd` with the
-/// epoch's logs and wall time. A callback ends training by setting `model.stopTraining`
+/// Order per epoch: `onEpochBegin`, the training steps (each followed by `onStepEnd` with the
+/// ``FitPosition`` reached, and preceded by `onBatchSkipped` when a non-finite step was skipped),
+/// validation, then `onEpochEnd` with the epoch's logs and wall time. A callback ends training by setting `model.stopTraining`
 /// (the current epoch still completes). A callback that throws stops `fit` with that error.
 public protocol Callback: AnyObject {
     func onTrainBegin(model: Sequential, epochs: Int) throws
     func onEpochBegin(epoch: Int, model: Sequential) throws
+    func onStepEnd(position: FitPosition, model: Sequential) throws
+    func onBatchSkipped(_ error: NonFiniteError, model: Sequential) throws
     func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws
     func onTrainEnd(model: Sequential, history: History) throws
 }
@@ -20,6 +23,8 @@ public protocol Callback: AnyObject {
 extension Callback {
     public func onTrainBegin(model: Sequential, epochs: Int) throws {}
     public func onEpochBegin(epoch: Int, model: Sequential) throws {}
+    public func onStepEnd(position: FitPosition, model: Sequential) throws {}
+    public func onBatchSkipped(_ error: NonFiniteError, model: Sequential) throws {}
     public func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws {}
     public func onTrainEnd(model: Sequential, history: History) throws {}
 }

@@ -23,7 +23,23 @@ public final class EarlyStopping: Callback {
     public private(set) var bestEpoch: Int?
     public private(set) var best: Double?
     private var wait = 0
-    private var bestWeights: [Tensor]?
+    public private(set) var bestWeights: [Tensor]?
+    private var resumed: (State, [Tensor]?)?
+
+    /// What the callback has seen so far, saved in checkpoints so a resumed run stops (and
+    /// restores the best weights) exactly where the uninterrupted run would have.
+    public struct State: Codable, Sendable, Equatable {
+        public var wait: Int
+        public var best: Double?
+        public var bestEpoch: Int?
+        public var stoppedEpoch: Int?
+    }
+
+    public var state: State { State(wait: wait, best: best, bestEpoch: bestEpoch, stoppedEpoch: stoppedEpoch) }
+
+    /// Makes the next `fit` continue from `state` (and the best weights seen so far) instead of
+    /// starting afresh. Used when resuming from a checkpoint.
+    public func resume(from state: State, bestWeights: [Tensor]?) { resumed = (state, bestWeights) }
 
     public init(monitor: String = "val_loss", patience: Int = 0, minDelta: Double = 0,
                 mode: MonitorMode = .auto, restoreBestWeights: Bool = false) {
@@ -33,6 +49,10 @@ public final class EarlyStopping: Callback {
 
     public func onTrainBegin(model: Sequential, epochs: Int) throws {
         wait = 0; stoppedEpoch = nil; best = nil; bestEpoch = nil; bestWeights = nil
+        if let (s, weights) = resumed {
+            wait = s.wait; best = s.best; bestEpoch = s.bestEpoch; stoppedEpoch = s.stoppedEpoch; bestWeights = weights
+            resumed = nil
+        }
     }
 
     public func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws {

@@ -79,12 +79,18 @@ extension Sequential {
     /// `Split.lastFraction(count:fraction:)` of the samples **before** shuffling.
     /// Determinism: weights from the build seed, dropout from ``dropoutRandom(seed:epoch:step:)``;
     /// with deterministic data the same seed gives bit-identical weights.
+    /// Resuming: `resumeFrom` continues an interrupted run inside an epoch (``FitPosition``;
+    /// it overrides `initialEpoch`); restore the weights and optimizer state first. The returned
+    /// history holds only the epochs this call finished.
+    /// Non-finite steps: `onNonFinite` (``NonFinitePolicy``) stops (default) or skips the batch.
     /// Cost: the steps plus one `evaluate` per epoch. Failures: ``InputError`` (empty epoch,
     /// batch shapes, token ids), ``NonFiniteError``, errors of the data or of a callback.
     @discardableResult
     public func fit(trainData: EpochBatches, epochs: Int, stepsPerEpoch: Int? = nil,
                     validationData: EpochBatches? = nil, validationSteps: Int? = nil,
-                    initialEpoch: Int = 0, callbacks: [any Callback] = [], prefetch: Int = 2) async throws -> History {
+                    initialEpoch: Int = 0, resumeFrom: FitPosition? = nil, onNonFinite: NonFinitePolicy = .stop,
+                    callbacks: [any Callback] = [], prefetch: Int = 2) async throws -> History {
+        let initialEpoch = resumeFrom?.epoch ?? initialEpoch
         precondition(epochs >= 0 && initialEpoch >= 0, "epochs must be >= 0")
         precondition(stepsPerEpoch.map { $0 > 0 } ?? true && validationSteps.map { $0 > 0 } ?? true, "steps must be > 0")
         stopTraining = false
@@ -95,28 +101,46 @@ extension Sequential {
             for cb in callbacks { try cb.onEpochBegin(epoch: epoch, model: self) }
             let start = clock.now
             var mean = RunningMeans(loss: loss, metrics: metrics)
-            var step = 0
+            var step = 0, skip = 0, before = 0.0
+            if let resume = resumeFrom, resume.epoch == epoch {
+                mean.restore(resume); step = resume.step; skip = resume.step; before = resume.seconds
+            }
+            var lastSkipped: NonFiniteError?
             try await consume(trainData(epoch), limit: stepsPerEpoch, prefetch: prefetch) { batch in
-                let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
-                mean.add(loss: value, prediction: prediction, batch: batch)
+                if skip > 0 { skip -= 1; return }   // consumed before the interruption
+                do {
+                    let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
+                    mean.add(loss: value, prediction: prediction, batch: batch)
+                } catch let error as NonFiniteError where onNonFinite == .skipBatch {
+                    lastSkipped = error
+                    for cb in callbacks { try cb.onBatchSkipped(error, model: self) }
+                }
                 step += 1
+                if !callbacks.isEmpty {
+                    let position = FitPosition(epoch: epoch, step: step, means: mean, seconds: before + Self.seconds(clock.now - start))
+                    for cb in callbacks { try cb.onStepEnd(position: position, model: self) }
+                }
             }
             guard step > 0 else {
                 throw InputError("training data produced no batches for epoch \(epoch + 1)", hint: "check the data source and batch_size")
             }
+            if mean.samples == 0, let lastSkipped { throw lastSkipped }
             var logs = mean.logs(prefix: "")
             if let validationData {
                 let val = try await evaluate(data: validationData(epoch), steps: validationSteps, prefetch: prefetch)
                 for key in val.keys { logs["val_" + key] = val[key] }
             }
-            let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = before + Self.seconds(clock.now - start)
             history.append(epoch: epoch, logs: logs, seconds: seconds)
             for cb in callbacks { try cb.onEpochEnd(epoch: epoch, logs: logs, seconds: seconds, model: self) }
             if stopTraining { break }
         }
         for cb in callbacks { try cb.onTrainEnd(model: self, history: history) }
         return history
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// The loss and metrics over a sequence in inference mode (no dropout), as Keras' `evaluate`:
@@ -181,6 +205,13 @@ struct RunningMeans {
     init(loss: Loss, metrics: [Metric]) {
         self.metrics = metrics
         metricSums = Array(repeating: 0, count: metrics.count); metricCounts = Array(repeating: 0, count: metrics.count)
+    }
+
+    /// Continues the sums saved in a ``FitPosition``.
+    mutating func restore(_ p: FitPosition) {
+        lossSum = p.lossSum; samples = p.samples
+        if p.metricSums.count == metricSums.count { metricSums = p.metricSums }
+        if p.metricCounts.count == metricCounts.count { metricCounts = p.metricCounts }
     }
 
     mutating func add(loss: Float, prediction: Tensor, batch: Batch) {

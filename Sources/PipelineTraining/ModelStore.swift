@@ -24,10 +24,15 @@ import PipelineCore
 /// Cost: one pass over the weights. Failures: ``IOFailure`` (path) for unreadable files,
 /// ``InputError`` when a restored model lacks a weight or a shape differs (both named).
 public enum ModelStore {
-    public static func save(_ model: Sequential, to path: String) throws {
+    ///
+    /// `metadata` and `extraTensors` (names must not start with `optimizer/` or clash with a
+    /// weight) go into the same file, so a checkpoint's training state is written in the same
+    /// atomic rename as its weights.
+    public static func save(_ model: Sequential, to path: String, metadata extra: [String: String] = [:],
+                            extraTensors: [(name: String, tensor: Tensor)] = []) throws {
         precondition(model.isBuilt, "ModelStore.save: model '\(model.name)' is not built")
         var tensors = model.parameters.map { (name: $0.name, tensor: $0.value) }
-        var metadata = ["model_config": try configJSON(model.modelConfig), "format": "pipeline-toolkit/1"]
+        var metadata = extra.merging(["model_config": try configJSON(model.modelConfig), "format": "pipeline-toolkit/1"]) { _, new in new }
         if let optimizer = model.optimizer {
             let state = optimizer.state
             metadata["optimizer"] = optimizer.kerasName
@@ -38,14 +43,18 @@ public enum ModelStore {
                 }
             }
         }
+        tensors += extraTensors
         try AtomicFile.write(Safetensors.encode(tensors, metadata: metadata), to: path)
         try AtomicFile.write(configJSON(model.modelConfig) + "\n", to: configPath(for: path))
     }
 
     /// Loads weights (by name), the run seed (so dropout streams continue as in the saved run)
     /// and, when the model is compiled with the same optimizer kind, the optimizer state, into an
-    /// already built model of the same architecture.
-    public static func restore(_ model: Sequential, from path: String, optimizer restoreOptimizer: Bool = true) throws {
+    /// already built model of the same architecture. Returns the file's metadata and every
+    /// tensor that is neither a weight nor optimizer state (what `save` got as `extraTensors`).
+    @discardableResult
+    public static func restore(_ model: Sequential, from path: String, optimizer restoreOptimizer: Bool = true) throws
+        -> (metadata: [String: String], extraTensors: [String: Tensor]) {
         let (tensors, metadata) = try Safetensors.decode(Safetensors.readFile(path), path: path)
         let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         for p in model.parameters {
@@ -61,7 +70,9 @@ public enum ModelStore {
         for p in model.parameters { p.value = byName[p.name]! }
         if let json = metadata["model_config"],
            let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) { model.seed = config.seed }
-        guard restoreOptimizer, let opt = model.optimizer, metadata["optimizer"] == opt.kerasName else { return }
+        let weightNames = Set(model.parameters.map(\.name))
+        let extra = byName.filter { !weightNames.contains($0.key) && !$0.key.hasPrefix("optimizer/") }
+        guard restoreOptimizer, let opt = model.optimizer, metadata["optimizer"] == opt.kerasName else { return (metadata, extra) }
         var state = OptimizerState(iterations: Int(metadata["optimizer_iterations"] ?? "0") ?? 0)
         for (name, t) in tensors where name.hasPrefix("optimizer/") {
             let rest = name.dropFirst("optimizer/".count)
@@ -69,6 +80,7 @@ public enum ModelStore {
             state.slots[String(rest[..<slash]), default: [:]][String(rest[rest.index(after: slash)...])] = t.data
         }
         try opt.restore(state, parameters: model.parameters)
+        return (metadata, extra)
     }
 
     /// Every tensor of a safetensors file, by name, and its metadata.

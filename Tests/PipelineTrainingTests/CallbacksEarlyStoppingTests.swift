@@ -49,3 +49,33 @@ import PipelineCore
         #expect(throws: InputError.self) { try stop.onEpochEnd(epoch: 0, logs: logs([("val_loss", 1)]), seconds: 0, model: model) }
     }
 }
+
+extension CallbacksEarlyStoppingTests {
+    @Test func resumedStateStopsWhereTheUninterruptedRunWould() throws {
+        let model = Sequential([Dense(units: 1)])
+        try model.build(inputShape: [2], seed: 1)
+        let best = model.weights().map { Tensor(shape: $0.shape, data: $0.data.map { $0 + 1 }) }
+        // Uninterrupted: improves at epoch 0, not at 1 (wait 1), not at 2 → stops at 2 with patience 2.
+        let es = EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)
+        try es.onTrainBegin(model: model, epochs: 5)
+        try es.onEpochEnd(epoch: 0, logs: logs([("val_loss", 0.5)]), seconds: 0, model: model)
+        try es.onEpochEnd(epoch: 1, logs: logs([("val_loss", 0.6)]), seconds: 0, model: model)
+        #expect(es.state == EarlyStopping.State(wait: 1, best: 0.5, bestEpoch: 0, stoppedEpoch: nil))
+        // Resumed after epoch 1 from the saved state: the next bad epoch stops it and the saved
+        // best weights come back at the end.
+        let resumed = EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)
+        resumed.resume(from: es.state, bestWeights: best)
+        model.stopTraining = false
+        try resumed.onTrainBegin(model: model, epochs: 5)
+        try resumed.onEpochEnd(epoch: 2, logs: logs([("val_loss", 0.7)]), seconds: 0, model: model)
+        #expect(model.stopTraining && resumed.stoppedEpoch == 2)
+        try resumed.onTrainEnd(model: model, history: History())
+        #expect(model.weights() == best)
+        // Without resume the same epoch would not stop training (wait restarts from 0).
+        let fresh = EarlyStopping(monitor: "val_loss", patience: 2)
+        model.stopTraining = false
+        try fresh.onTrainBegin(model: model, epochs: 5)
+        try fresh.onEpochEnd(epoch: 2, logs: logs([("val_loss", 0.7)]), seconds: 0, model: model)
+        #expect(!model.stopTraining)
+    }
+}
