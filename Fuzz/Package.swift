@@ -3,7 +3,7 @@
 // libFuzzer targets for the toolkit's parsers of untrusted input, in their own package so the
 // sanitizer flags never touch normal builds. Build and run (see README "Fuzzing"):
 //
-//   swift build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address
+//   swift build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 //   Fuzz/.build/debug/FuzzCSV -max_total_time=600 Fuzz/corpus/csv
 //
 // Each target is a library-mode executable whose `<Target>_main` hands libFuzzer's driver a

@@ -31,7 +31,8 @@ extension RecurrentLayer {
         return s == steps - 1 ? dyp : nil
     }
 
-    public func backward(_ dy: Tensor) -> Tensor {
+    /// The whole batch on the calling thread (``backward(_:)`` may split it in two).
+    func backwardWhole(_ dy: Tensor) -> Tensor {
         precondition(stashValid, "\(kind) '\(name)': backward needs a forward first (and runs once per forward)")
         stashValid = false
         guard let kernel, let recurrentKernel else { preconditionFailure("unbuilt layer") }

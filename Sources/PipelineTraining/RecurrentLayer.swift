@@ -46,6 +46,12 @@ public class RecurrentLayer: Layer {
 
     // Per-batch state (valid between forward and backward).
     var batch = 0, steps = 0
+    /// The copy that runs the second half of a split batch (RecurrentParallel.swift), and the
+    /// rows of the first half in the last forward (0: not split).
+    var twin: RecurrentLayer?
+    var splitRows = 0
+    /// Batches of at least this many samples run as two halves on two threads (tests lower it).
+    var parallelMinBatch = 64
     var masks = RecurrentDropout()
     var stashValid = false
     let xs = RecurrentBuffer()        // [T, B, F] processing order
@@ -101,7 +107,8 @@ public class RecurrentLayer: Layer {
 
     // MARK: forward
 
-    public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
+    /// The whole batch on the calling thread (``forward(_:context:)`` may split it in two).
+    func forwardWhole(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard let kernel, let recurrentKernel else { preconditionFailure("\(kind) '\(name)' used before build") }
         precondition(x.rank == 3 && x.shape[2] == inputFeatures,
                      "\(kind) '\(name)' expects [B, T, \(inputFeatures)], received \(x.shape)")

@@ -10,6 +10,10 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     runFuzzer(argc, argv, one)
 }
 
+/// libFuzzer's callback symbol (its driver refers to it by name).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
+
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let chunks = fuzzChunks(fuzzBytes(data, size))
     let limits = ArchiveLimits(maxEntryBytes: 1 << 20, maxTotalBytes: 4 << 20, maxCompressionRatio: 100, ratioGraceBytes: 64 << 10)

@@ -10,6 +10,10 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     runFuzzer(argc, argv, one)
 }
 
+/// libFuzzer's callback symbol (its driver refers to it by name).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
+
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzBytes(data, size)
     let selector = bytes.last ?? 0
@@ -18,9 +22,9 @@ func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     options.missing = policies[Int(selector >> 1) % policies.count]
     if selector & 0x40 != 0 { options.delimiter = UInt8(ascii: ";") }
     options.chunkRows = 1 + Int(selector >> 4) % 5
-    let chunks = fuzzChunks(bytes)
+    let chunks = fuzzChunks(bytes), settings = options
     runBlocking {
-        for try await chunk in ChunkSequence(chunks).csvTable(options) {
+        for try await chunk in ChunkSequence(chunks).csvTable(settings) {
             precondition(chunk.values.count == chunk.rowCount * chunk.columns.count, "chunk shape")
         }
     }

@@ -9,6 +9,10 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     runFuzzer(argc, argv, one)
 }
 
+/// libFuzzer's callback symbol (its driver refers to it by name).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
+
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: data == nil ? 0 : size), as: UTF8.self)
     guard let spec = try? PipelineSpec.parse(text, file: "fuzz.yaml") else { return 0 }
