@@ -47,6 +47,22 @@ struct RecurrentDropout {
         return m
     }
 
+    /// The masks of the samples `rows` of a batch of `batch`, in the same layout (one half of a
+    /// split batch gets exactly the masks its samples had in the whole batch).
+    func rows(_ rows: Range<Int>, batch: Int, features: Int, units: Int) -> RecurrentDropout {
+        func take(_ all: [Float], count: Int, width: Int) -> [Float] {
+            var out: [Float] = []
+            out.reserveCapacity(count * rows.count * width)
+            for g in 0..<count { out += all[((g * batch + rows.lowerBound) * width)..<((g * batch + rows.upperBound) * width)] }
+            return out
+        }
+        var r = RecurrentDropout()
+        r.inputCount = inputCount; r.recurrentCount = recurrentCount
+        r.input = take(input, count: inputCount, width: features)
+        r.recurrent = take(recurrent, count: recurrentCount, width: units)
+        return r
+    }
+
     /// Calls `body` with the input and recurrent masks' storage, or nil for none.
     func withPointers<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
         input.withUnsafeBufferPointer { i in

@@ -50,8 +50,12 @@ public class RecurrentLayer: Layer {
     /// rows of the first half in the last forward (0: not split).
     var twin: RecurrentLayer?
     var splitRows = 0
-    /// Batches of at least this many samples run as two halves on two threads (tests lower it).
-    var parallelMinBatch = 64
+    /// Masks drawn for the whole batch, handed to a half by the split forward.
+    var presetMasks: RecurrentDropout?
+    /// Batches of at least this many samples run as two halves on two threads (RecurrentParallel.swift);
+    /// `Int.max` keeps the layer on one thread. Changing it changes the gradient summation order,
+    /// so keep it fixed within a run.
+    public var parallelMinBatch = 64
     var masks = RecurrentDropout()
     var stashValid = false
     let xs = RecurrentBuffer()        // [T, B, F] processing order
@@ -116,11 +120,7 @@ public class RecurrentLayer: Layer {
         batch = b; steps = t
         wK.load(kernel.value.data); wU.load(recurrentKernel.value.data)
         if let bias { wB.load(bias.value.data) }
-        let (mi, mr) = RecurrentDropout.counts(gates: gates, dropout: dropout < 1 ? dropout : 0,
-                                               recurrentDropout: recurrentDropout < 1 ? recurrentDropout : 0,
-                                               training: context.training)
-        masks.draw(inputCount: mi, recurrentCount: mr, batch: b, features: f, units: h,
-                   dropout: dropout, recurrentDropout: recurrentDropout, rng: &context.rng)
+        if let preset = presetMasks { masks = preset; presetMasks = nil } else { masks = drawMasks(batch: b, context: &context) }
         let xp = xs.reserve(t * b * f)
         x.data.withUnsafeBufferPointer { RecurrentLayer.toTimeMajor($0.baseAddress!, xp, b: b, t: t, w: f, reverse: goBackwards) }
         let zp = z.reserve(t * b * kh)
@@ -136,6 +136,17 @@ public class RecurrentLayer: Layer {
         }
         stashValid = true
         return output()
+    }
+
+    /// This batch's dropout masks from the step's stream (none at inference).
+    func drawMasks(batch b: Int, context: inout ForwardContext) -> RecurrentDropout {
+        let (mi, mr) = RecurrentDropout.counts(gates: gates, dropout: dropout < 1 ? dropout : 0,
+                                               recurrentDropout: recurrentDropout < 1 ? recurrentDropout : 0,
+                                               training: context.training)
+        var m = RecurrentDropout()
+        m.draw(inputCount: mi, recurrentCount: mr, batch: b, features: inputFeatures, units: units,
+               dropout: dropout, recurrentDropout: recurrentDropout, rng: &context.rng)
+        return m
     }
 
     /// Pre-activation floats per chunk of steps: 64K (256 KB, L2-resident). Tests lower it.

@@ -11,25 +11,27 @@ import PipelineCore
 /// the whole batch would for its rows; only the weight gradients are sums over the batch, and
 /// they are added as `grad(first half) + grad(second half)`. The split depends only on the batch
 /// size, never on the machine's core count, so a seed gives the same weights everywhere.
-/// Training with `dropout` or `recurrent_dropout` runs whole (the masks are drawn over the
-/// batch from the step's stream, and splitting would change which sample gets which mask).
+/// Dropout masks are drawn for the whole batch from the step's stream, as an unsplit layer
+/// would, and each half takes its samples' rows, so every sample keeps its masks.
 /// Cost: copying x `[B, T, F]` and dy into halves and the outputs back (≈ 1 % of a step at the
 /// chapter's shapes) for ≈ 2× on two free cores; one twin per layer (its buffers ≈ the layer's).
 extension RecurrentLayer {
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         let b = x.shape.first ?? 0
-        let dropsOut = context.training && (dropout > 0 || recurrentDropout > 0)
-        guard b >= parallelMinBatch, b >= 2, !dropsOut, x.rank == 3 else {
+        guard b >= parallelMinBatch, b >= 2, x.rank == 3, x.shape[2] == inputFeatures else {
             splitRows = 0
             return forwardWhole(x, context: &context)
         }
         let twin = shareWeights(withTwinFor: x)
         let b1 = b / 2
+        // The masks come from the stream exactly as for the whole batch; each half takes its rows.
+        let all = drawMasks(batch: b, context: &context)
+        presetMasks = all.rows(0..<b1, batch: b, features: inputFeatures, units: units)
+        twin.presetMasks = all.rows(b1..<b, batch: b, features: inputFeatures, units: units)
         let (x1, x2) = Self.split(x, rows: b1)
         var c1 = context, c2 = context
         var y1 = Tensor(shape: [0]), y2 = Tensor(shape: [0])
         ParallelPair.run({ y1 = self.forwardWhole(x1, context: &c1) }, { y2 = twin.forwardWhole(x2, context: &c2) })
-        context = c1
         splitRows = b1
         return Self.join(y1, y2)
     }

@@ -51,18 +51,25 @@ import PipelineCore
         }
     }
 
-    @Test func trainingWithDropoutRunsWhole() throws {
-        let layer = GRU(units: 4, dropout: 0.2, recurrentDropout: 0.2)
-        var rng = SeededRandom(seed: 3)
-        _ = try layer.build(inputShape: [5, 3], rng: &rng)
-        layer.parallelMinBatch = 2
-        var train = ForwardContext(training: true, rng: SeededRandom(seed: 1))
-        _ = layer.forward(Self.random([8, 5, 3], seed: 1), context: &train)
-        #expect(layer.splitRows == 0)
-        _ = layer.backward(Self.random([8, 4], seed: 2))
-        var infer = ForwardContext(training: false, rng: SeededRandom(seed: 1))
-        _ = layer.forward(Self.random([8, 5, 3], seed: 1), context: &infer)
-        #expect(layer.splitRows == 4)
+    @Test func dropoutMasksFollowTheirSamples() throws {
+        for make in [{ GRU(units: 4, dropout: 0.3, recurrentDropout: 0.4, returnSequences: true) as RecurrentLayer },
+                     { LSTM(units: 3, dropout: 0.5) }, { SimpleRNN(units: 4, dropout: 0.2, recurrentDropout: 0.2) }] {
+            let whole = make(), split = make()
+            var r1 = SeededRandom(seed: 3), r2 = SeededRandom(seed: 3)
+            _ = try whole.build(inputShape: [5, 3], rng: &r1)
+            _ = try split.build(inputShape: [5, 3], rng: &r2)
+            whole.parallelMinBatch = .max
+            split.parallelMinBatch = 2
+            let x = Self.random([7, 5, 3], seed: 1)
+            var c1 = ForwardContext(training: true, rng: SeededRandom(seed: 1)), c2 = c1
+            let y1 = whole.forward(x, context: &c1), y2 = split.forward(x, context: &c2)
+            #expect(split.splitRows == 3)
+            #expect(c1.rng == c2.rng)   // the same draws from the stream
+            #expect(Self.close(y1.data, y2.data))
+            let dy = Self.random(y1.shape, seed: 2)
+            #expect(Self.close(whole.backward(dy).data, split.backward(dy).data))
+            for (p, q) in zip(whole.parameters, split.parameters) { #expect(Self.close(p.grad.data, q.grad.data), "\(p.name)") }
+        }
     }
 
     @Test func bidirectionalSplitsBothDirections() throws {

@@ -22,6 +22,14 @@ func model(_ file: String) throws -> (Sequential, Batch) {
 let models = ["imdb-simplernn", "imdb-lstm", "imdb-gru", "imdb-bilstm", "imdb-stacked-simplernn",
               "jena-dense", "jena-gru", "jena-gru-dropout", "jena-stacked-gru", "jena-bigru", "jena-conv1d-gru"]
 
+/// Keeps every recurrent layer of `m` on one thread (the baseline of the two-thread split).
+func oneThread(_ m: Sequential) {
+    for layer in m.layers {
+        if let r = layer as? RecurrentLayer { r.parallelMinBatch = .max }
+        if let b = layer as? Bidirectional { b.forwardLayer.parallelMinBatch = .max; b.backwardLayer.parallelMinBatch = .max }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
                                            timeUnits: .milliseconds, warmupIterations: 2,
@@ -29,6 +37,21 @@ let benchmarks: @Sendable () -> Void = {
     for name in models {
         Benchmark("train step \(name)") { benchmark in
             let (m, batch) = try model(name)
+            var step = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                let r = try m.trainStep(batch, epoch: 0, step: step)
+                step += 1
+                blackHole(r.loss)
+            }
+            benchmark.stopMeasurement()
+        }
+    }
+    // The same steps with the recurrent layers on one thread: the ratio shows the batch split.
+    for name in models where name != "jena-dense" {
+        Benchmark("train step \(name) (one thread)") { benchmark in
+            let (m, batch) = try model(name)
+            oneThread(m)
             var step = 0
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
