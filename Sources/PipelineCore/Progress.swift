@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,7 +36,7 @@ public final class ProgressReporter: Sendable {
     public let style: ProgressStyle
     public let interval: Double
     let start: Double
-    let state = Mutex(State())
+    let state = Locked(State())
     let sink: @Sendable (String) -> Void
 
     public init(label: String, totalItems: Int? = nil, totalBytes: Int? = nil,

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Shared state between a prefetch producer task and its consumer: a bounded FIFO, the
 /// end-of-stream / error flag, and at most one waiting continuation on each side.
@@ -23,14 +22,14 @@ final class PrefetchStorage<Base: AsyncSequence & Sendable>: Sendable where Base
 
     let limit: Int
     let base: Base
-    let state: Mutex<State>
+    let state: Locked<State>
 
     init(base: Base, limit: Int) {
         self.base = base
         self.limit = limit
         var s = State()
         s.buffer = Array(repeating: nil, count: limit)
-        self.state = Mutex(s)
+        self.state = Locked(s)
     }
 
     deinit {

@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import NIOCore
-import Synchronization
+import PipelineCore
 
 /// Process-wide HTTP clients, one per distinct (timeouts, redirects) setting. They live for
 /// the whole process, like `HTTPClient.shared`, so no code path has to shut them down.
 enum HTTPClients {
     struct Key: Hashable { var connect: Int64; var read: Int64; var redirects: Int }
 
-    private static let clients = Mutex<[Key: HTTPClient]>([:])
+    private static let clients = Locked<[Key: HTTPClient]>([:])
 
     static func client(for options: SourceOptions) -> HTTPClient {
         let key = Key(connect: nanoseconds(options.connectTimeout), read: nanoseconds(options.readTimeout),
