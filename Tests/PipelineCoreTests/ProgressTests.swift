@@ -3,7 +3,7 @@ import Synchronization
 @testable import PipelineCore
 
 @Suite struct ProgressTests {
-    final class Lines: Sendable { let lines = Mutex<[String]>([]) }
+    final class Lines: Sendable { let lines = Locked<[String]>([]) }
 
     @Test func linesStyleReportsBytesRateAndPercent() {
         let sink = Lines()

@@ -1,9 +1,8 @@
 import Foundation
 import PipelineCore
-import Synchronization
 
 /// Folders made by `TestFiles.temporaryDirectory`, removed when the test process exits.
-private let createdDirectories = Mutex<[String]>([])
+private let createdDirectories = Locked<[String]>([])
 private let cleanupAtExit: Void = {
     atexit {
         for dir in createdDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: dir) }
