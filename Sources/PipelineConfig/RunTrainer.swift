@@ -4,8 +4,9 @@ import PipelineTraining
 
 /// Fits a model for a run folder: Keras-like progress lines, a checkpoint at the end of every
 /// epoch and, with `train.checkpoint_every_steps: N`, every N steps, so `--resume` continues
-/// bit-identically after a crash (even SIGKILL mid-epoch); early stopping from the spec; the
-/// final artifacts.
+/// bit-identically after a crash (even SIGKILL mid-epoch); with `train.checkpoint: best`, also
+/// `best.safetensors`, the weights of the epoch with the lowest `val_loss` (`loss` without
+/// validation); `none` writes no checkpoint. Early stopping from the spec; the final artifacts.
 ///
 /// The checkpoint is one file, `checkpoint/model.safetensors`, rewritten atomically: weights,
 /// optimizer state, and under the metadata key `training_state` the history, the
@@ -116,6 +117,12 @@ struct RunTrainer {
             }
             if state.stopped { epochs = position.epoch }   // early stopping had ended it: only finish
             log("resuming at epoch \(position.epoch + 1) of \(t.epochs), after step \(position.step)")
+        }
+        if t.checkpoint == "best" {   // also keep the weights of the best epoch, as Keras' save_best_only
+            let monitor = validationData != nil ? "val_loss" : "loss"
+            let best = ModelCheckpoint(path: dir + "/best.safetensors", monitor: monitor, saveBestOnly: true)
+            best.resume(best: previous[monitor]?.min())
+            callbacks.append(best)
         }
         // Last, so it saves the early-stopping state of the epoch it checkpoints.
         if t.checkpoint != "none" {

@@ -25,7 +25,13 @@ public final class ModelCheckpoint: Callback {
         self.path = path; self.monitor = monitor; self.saveBestOnly = saveBestOnly; self.mode = mode
     }
 
-    public func onTrainBegin(model: Sequential, epochs: Int) throws { best = nil }
+    private var resumedBest: Double?
+
+    /// Makes the next `fit` start from the best value an interrupted run had already saved,
+    /// so a resumed run does not overwrite that file with a worse epoch.
+    public func resume(best: Double?) { resumedBest = best }
+
+    public func onTrainBegin(model: Sequential, epochs: Int) throws { best = resumedBest; resumedBest = nil }
 
     public func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws {
         if saveBestOnly {

@@ -5,6 +5,7 @@ import FoundationXML
 #endif
 import PipelineCore
 import PipelineText
+import PipelineTraining
 @testable import PipelineConfig
 
 func scratch(_ name: String) -> String {
@@ -88,6 +89,28 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         _ = try await PipelineRunner(spec: spec3, progress: .quiet).run(resume: part)
         #expect(FileManager.default.contents(atPath: full + "/model.safetensors") == FileManager.default.contents(atPath: part + "/model.safetensors"))
         #expect(try RunArtifacts.readHistory(part)["loss"]?.count == 3)
+    }
+
+    @Test func checkpointBestKeepsTheBestEpochsWeights() async throws {
+        let out = scratch("best")
+        let spec = try PipelineSpec.load(path: repoRoot + "/pipelines/fixtures/jena-gru.yaml",
+                                         overrides: .init(sets: [try SpecOverride(parsing: "train.epochs=4"),
+                                                                 try SpecOverride(parsing: "train.checkpoint=best")], output: out))
+        _ = try await PipelineRunner(spec: spec, progress: .quiet).run()
+        let valLoss = try #require(try RunArtifacts.readHistory(out)["val_loss"])
+        let bestEpoch = valLoss.indices.min { valLoss[$0] < valLoss[$1] }!
+        let best = try ModelStore.readTensors(from: out + "/best.safetensors").tensors
+        let final = try ModelStore.readTensors(from: out + "/model.safetensors").tensors
+        let weights = best.keys.filter { !$0.hasPrefix("optimizer/") }
+        #expect(!weights.isEmpty)
+        let same = weights.allSatisfy { best[$0]?.data == final[$0]?.data }
+        #expect(same == (bestEpoch == valLoss.count - 1), "best epoch \(bestEpoch + 1) of \(valLoss): \(same)")
+        // Without `best` there is no such file.
+        let plain = scratch("plain")
+        let spec2 = try PipelineSpec.load(path: repoRoot + "/pipelines/fixtures/jena-dense.yaml",
+                                          overrides: .init(sets: [try SpecOverride(parsing: "train.epochs=1")], output: plain))
+        _ = try await PipelineRunner(spec: spec2, progress: .quiet).run()
+        #expect(!FileManager.default.fileExists(atPath: plain + "/best.safetensors"))
     }
 
     @Test func existingOutputFolderIsNotOverwrittenSilently() async throws {
