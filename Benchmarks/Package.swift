@@ -31,6 +31,9 @@ let package = Package(
         suite("StageBenchmarks"),
         suite("DataBenchmarks"),
         suite("TrainingBenchmarks"),
+        // Not a benchmark: N training steps of one model, to run under `perf record`.
+        .executableTarget(name: "StepProfile", dependencies: [.product(name: "Pipeline", package: toolkit)],
+                          path: "Sources/StepProfile"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         let n = rows * width
         switch self {
         case .linear: return
-        case .relu: for i in 0..<n where !(x[i] > 0) { x[i] = 0 }
+        case .relu: for i in 0..<n { let v = x[i]; x[i] = v > 0 ? v : 0 }   // a select, not a branch: vectorises
         case .sigmoid: for i in 0..<n { x[i] = 1 / (1 + expf(-x[i])) }
         case .tanh: for i in 0..<n { x[i] = tanhf(x[i]) }
         case .softmax:
@@ -48,7 +48,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         let n = rows * width
         switch self {
         case .linear: return
-        case .relu: for i in 0..<n where !(y[i] > 0) { dy[i] = 0 }
+        case .relu: for i in 0..<n { dy[i] = y[i] > 0 ? dy[i] : 0 }
         case .sigmoid: for i in 0..<n { dy[i] *= y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dy[i] *= 1 - y[i] * y[i] }
         case .softmax:

@@ -44,17 +44,28 @@ public final class MaxPooling1D: Layer {
         let b = x.shape[0]
         var y = Tensor(shape: [b, tOut, c])
         var idx = [Int32](repeating: 0, count: context.training ? y.count : 0)
+        // Selects rather than branches (the comparisons are data-dependent coin flips); ties keep
+        // the first maximum, NaN never wins, as before.
         x.data.withUnsafeBufferPointer { xb in
             y.data.withUnsafeMutableBufferPointer { yb in
-                for i in 0..<b {
-                    for j in 0..<tOut {
-                        let o = (i * tOut + j) * c, start = (i * t + j * strides) * c
-                        for q in 0..<c { yb[o + q] = xb[start + q]; if !idx.isEmpty { idx[o + q] = Int32(start + q) } }
-                        for p in 1..<max(poolSize, 1) {
-                            let row = start + p * c
-                            for q in 0..<c where xb[row + q] > yb[o + q] {
-                                yb[o + q] = xb[row + q]
-                                if !idx.isEmpty { idx[o + q] = Int32(row + q) }
+                idx.withUnsafeMutableBufferPointer { ib in
+                    let track = ib.count > 0
+                    for i in 0..<b {
+                        for j in 0..<tOut {
+                            let o = (i * tOut + j) * c, start = (i * t + j * strides) * c
+                            for q in 0..<c { yb[o + q] = xb[start + q] }
+                            if track { for q in 0..<c { ib[o + q] = Int32(start + q) } }
+                            for p in 1..<max(poolSize, 1) {
+                                let row = start + p * c
+                                if track {
+                                    for q in 0..<c {
+                                        let v = xb[row + q], better = v > yb[o + q]
+                                        yb[o + q] = better ? v : yb[o + q]
+                                        ib[o + q] = better ? Int32(row + q) : ib[o + q]
+                                    }
+                                } else {
+                                    for q in 0..<c { let v = xb[row + q]; yb[o + q] = v > yb[o + q] ? v : yb[o + q] }
+                                }
                             }
                         }
                     }

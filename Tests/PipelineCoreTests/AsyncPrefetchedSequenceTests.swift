@@ -98,6 +98,25 @@ struct CountingSource: AsyncSequence, Sendable {
         #expect(probe.alive.load(ordering: .sequentiallyConsistent) == 0)
     }
 
+    /// The case `fit` hits with `steps_per_epoch` on an endless generator: the consumer stops
+    /// while the producer is suspended on a full buffer. Both must be released.
+    @Test func droppingTheIteratorWhileTheProducerWaitsForSpaceReleasesIt() async throws {
+        let probe = Probe()
+        do {
+            var it = CountingSource(probe: probe).prefetched(2).makeAsyncIterator()
+            _ = try await it.next()
+            for _ in 0..<500 where probe.pulled.load(ordering: .sequentiallyConsistent) < 3 {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            try await Task.sleep(for: .milliseconds(10))   // the producer is now parked on the full buffer
+            #expect(probe.pulled.load(ordering: .sequentiallyConsistent) == 3)
+        }
+        for _ in 0..<500 where probe.alive.load(ordering: .sequentiallyConsistent) > 0 {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(probe.alive.load(ordering: .sequentiallyConsistent) == 0, "the parked producer and its source leaked")
+    }
+
     @Test func errorArrivesAfterEarlierElements() async throws {
         var it = CountingSource(probe: Probe(), failAt: 3).stage("source").prefetched(8).makeAsyncIterator()
         var got: [Int] = []

@@ -42,6 +42,10 @@ final class PrefetchStorage<Base: AsyncSequence & Sendable>: Sendable where Base
         producer?.resume()
     }
 
+    /// Starts the producer on the first `next()`. The task holds only the shared `state`, never
+    /// the storage: while it is suspended waiting for space, the consumer can drop the iterator,
+    /// whose `deinit` then cancels it (a strong reference here kept every abandoned prefetch, and
+    /// the batches it held, alive forever: found by LeakSanitizer).
     private func startIfNeeded() {
         let start = state.withLock { s -> Bool in
             if s.started { return false }
@@ -49,24 +53,24 @@ final class PrefetchStorage<Base: AsyncSequence & Sendable>: Sendable where Base
             return true
         }
         guard start else { return }
-        let task = Task { [base, weak self] in
+        let task = Task { [base, state, limit] in
             var it = base.makeAsyncIterator()
             do {
                 while true {
-                    guard let self, await self.waitForSpace() else { return }
+                    guard await Self.waitForSpace(state, limit: limit) else { return }
                     guard let x = try await it.next() else { break }
-                    self.push(x)
+                    Self.push(x, state, limit: limit)
                 }
-                self?.finish(nil)
+                Self.finish(nil, state)
             } catch {
-                self?.finish(error)
+                Self.finish(error, state)
             }
         }
         state.withLock { $0.task = task }
     }
 
     /// Suspends the producer until fewer than `limit` elements are buffered. False when cancelled.
-    private func waitForSpace() async -> Bool {
+    private static func waitForSpace(_ state: Locked<State>, limit: Int) async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
@@ -86,7 +90,7 @@ final class PrefetchStorage<Base: AsyncSequence & Sendable>: Sendable where Base
         }
     }
 
-    private func push(_ x: Element) {
+    private static func push(_ x: Element, _ state: Locked<State>, limit: Int) {
         let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.buffer[(s.head + s.count) % limit] = x
             s.count += 1
@@ -95,7 +99,7 @@ final class PrefetchStorage<Base: AsyncSequence & Sendable>: Sendable where Base
         c?.resume()
     }
 
-    private func finish(_ error: (any Error)?) {
+    private static func finish(_ error: (any Error)?, _ state: Locked<State>) {
         let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.finished = true
             if !(error is CancellationError) { s.failure = error }
