@@ -27,7 +27,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         let n = rows * width
         switch self {
         case .linear: return
-        case .relu: for i in 0..<n { let v = x[i]; x[i] = v > 0 ? v : 0 }   // a select, not a branch: vectorises
+        case .relu: Self.reluMask(x, by: UnsafePointer(x), count: n)
         case .sigmoid: for i in 0..<n { x[i] = 1 / (1 + expf(-x[i])) }
         case .tanh: for i in 0..<n { x[i] = tanhf(x[i]) }
         case .softmax:
@@ -48,7 +48,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         let n = rows * width
         switch self {
         case .linear: return
-        case .relu: for i in 0..<n { dy[i] = y[i] > 0 ? dy[i] : 0 }
+        case .relu: Self.reluMask(dy, by: y, count: n)
         case .sigmoid: for i in 0..<n { dy[i] *= y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dy[i] *= 1 - y[i] * y[i] }
         case .softmax:
@@ -59,5 +59,20 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
                 for j in 0..<width { dy[o + j] = y[o + j] * (dy[o + j] - dot) }
             }
         }
+    }
+
+    /// values[i] = keys[i] > 0 ? values[i] : 0 (ReLU forward with keys = values, its backward
+    /// with keys = outputs): eight lanes at a time with selects, since a branch per element
+    /// mispredicts half the time on activations. NaN keys give 0, as `!(NaN > 0)`.
+    static func reluMask(_ values: UnsafeMutablePointer<Float>, by keys: UnsafePointer<Float>, count n: Int) {
+        var i = 0
+        let v = UnsafeMutableRawPointer(values), k = UnsafeRawPointer(keys)
+        while i + 8 <= n {
+            let kv = k.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let vv = v.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            v.storeBytes(of: vv.replacing(with: 0, where: .!(kv .> 0)), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { values[i] = keys[i] > 0 ? values[i] : 0; i += 1 }
     }
 }
