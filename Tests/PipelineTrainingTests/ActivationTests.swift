@@ -23,4 +23,18 @@ import Testing
         #expect(abs(soft[0..<3].reduce(0, +) - 1) < 1e-6 && abs(soft[3..<6].reduce(0, +) - 1) < 1e-6)
         #expect(soft[4] > soft[5] && soft[5] > soft[3])
     }
+
+    @Test(arguments: [0, 1, 7, 8, 9, 23])
+    func reluLanesMatchTheScalarDefinition(count: Int) {
+        let keys: [Float] = (0..<count).map { i in i % 5 == 0 ? .nan : Float(i % 3) - 1 }   // -1, 0, 1 and NaN
+        var values = (0..<count).map { Float($0) + 0.5 }
+        let expected = zip(keys, values).map { k, v in k > 0 ? v : 0 }
+        keys.withUnsafeBufferPointer { k in
+            values.withUnsafeMutableBufferPointer { Activation.reluMask($0.baseAddress!, by: k.baseAddress!, count: count) }
+        }
+        #expect(values == expected)
+        var x = keys
+        x.withUnsafeMutableBufferPointer { Activation.relu.apply($0.baseAddress!, rows: 1, width: count) }
+        #expect(x == keys.map { $0 > 0 ? $0 : 0 })
+    }
 }
