@@ -4,7 +4,7 @@
 SWIFT ?= swift
 DEMO_OUT ?= runs/demo
 
-.PHONY: deps build demo test bench fixtures clean
+.PHONY: deps build demo test bench fixtures clean tsan asan fuzz
 
 deps:
 	@for p in libarchive-dev zlib1g-dev libopenblas-dev pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,6 +24,17 @@ test: deps
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
+
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+fuzz: deps
+	scripts/fuzz.sh
 
 fixtures:
 	python3 scripts/make_fixtures.py
