@@ -3,8 +3,7 @@ import FuzzSupport
 import PipelineCore
 import PipelineIO
 
-/// The archive entry reader (libarchive fed from an async byte stream: tar, tar.gz, zip, …) on
-/// arbitrary bytes, with small limits so bombs are cut short, and the gunzip stage alone.
+/// The executable's entry point: libFuzzer's driver on `one`.
 @_cdecl("FuzzArchive_main")
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv, one)
@@ -14,6 +13,8 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
 
+/// The archive entry reader (libarchive fed from an async byte stream: tar, tar.gz, zip, …) on
+/// arbitrary bytes, with small limits so bombs are cut short, and the gunzip stage alone.
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let chunks = fuzzChunks(fuzzBytes(data, size))
     let limits = ArchiveLimits(maxEntryBytes: 1 << 20, maxTotalBytes: 4 << 20, maxCompressionRatio: 100, ratioGraceBytes: 64 << 10)

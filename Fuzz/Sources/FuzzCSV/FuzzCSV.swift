@@ -3,8 +3,7 @@ import FuzzSupport
 import PipelineCore
 import PipelineIO
 
-/// The streaming CSV reader on arbitrary bytes, under the Jena layout (timestamp column) and
-/// a plain layout, with each missing-value policy, cut into chunks at fuzzed positions.
+/// The executable's entry point: libFuzzer's driver on `one`.
 @_cdecl("FuzzCSV_main")
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv, one)
@@ -14,6 +13,8 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
 
+/// The streaming CSV reader on arbitrary bytes, under the Jena layout (timestamp column) and
+/// a plain layout, with each missing-value policy, cut into chunks at fuzzed positions.
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzBytes(data, size)
     let selector = bytes.last ?? 0

@@ -2,9 +2,7 @@ import CLibFuzzer
 import FuzzSupport
 import PipelineText
 
-/// The text standardiser and tokenizer: the byte-level fast path on raw (possibly invalid
-/// UTF-8) bytes under every setting, and, on ASCII input, a differential check against the
-/// String-level `TextStandardization.tokens` that defines the semantics.
+/// The executable's entry point: libFuzzer's driver on `one`.
 @_cdecl("FuzzTokenizer_main")
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv, one)
@@ -14,6 +12,9 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { one(data, size) }
 
+/// The text standardiser and tokenizer: the byte-level fast path on raw (possibly invalid
+/// UTF-8) bytes under every setting, and, on ASCII input, a differential check against the
+/// String-level `TextStandardization.tokens` that defines the semantics.
 func one(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzBytes(data, size)
     let settings: [TextStandardization] = [
