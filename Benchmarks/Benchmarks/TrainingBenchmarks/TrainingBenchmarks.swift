@@ -30,36 +30,27 @@ func oneThread(_ m: Sequential) {
     }
 }
 
+/// One benchmark: `trainStep` on a fixed batch of `name`, optionally with the recurrent layers on one thread.
+func stepBenchmark(_ name: String, oneThread single: Bool) {
+    Benchmark("train step \(name)" + (single ? " (one thread)" : "")) { benchmark in
+        let (m, batch) = try model(name)
+        if single { oneThread(m) }
+        var step = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let r = try m.trainStep(batch, epoch: 0, step: step)
+            step += 1
+            blackHole(r.loss)
+        }
+        benchmark.stopMeasurement()
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
                                            timeUnits: .milliseconds, warmupIterations: 2,
                                            maxDuration: .seconds(10), maxIterations: 30)
-    for name in models {
-        Benchmark("train step \(name)") { benchmark in
-            let (m, batch) = try model(name)
-            var step = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                let r = try m.trainStep(batch, epoch: 0, step: step)
-                step += 1
-                blackHole(r.loss)
-            }
-            benchmark.stopMeasurement()
-        }
-    }
+    for name in models { stepBenchmark(name, oneThread: false) }
     // The same steps with the recurrent layers on one thread: the ratio shows the batch split.
-    for name in models where name != "jena-dense" {
-        Benchmark("train step \(name) (one thread)") { benchmark in
-            let (m, batch) = try model(name)
-            oneThread(m)
-            var step = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                let r = try m.trainStep(batch, epoch: 0, step: step)
-                step += 1
-                blackHole(r.loss)
-            }
-            benchmark.stopMeasurement()
-        }
-    }
+    for name in models where name != "jena-dense" { stepBenchmark(name, oneThread: true) }
 }
