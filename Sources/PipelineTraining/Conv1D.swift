@@ -14,9 +14,14 @@ public enum Padding: String, Sendable, Codable, CaseIterable { case valid, same 
 /// Shapes (`B` batch, `T` timesteps, `C` input channels, `K` kernel size, `F` filters, `S` strides):
 /// `[B, T, C]` → `[B, T', F]` with `T' = ⌊(T−K)/S⌋+1` (valid) or `⌈T/S⌉` (same).
 /// Parameters `kernel` `[K, C, F]` (glorot_uniform with fan_in `K·C`, fan_out `K·F`), `bias` `[F]`.
-/// Method: im2col without the copy. The (padded) batch is one long `[B·Tp, C]` matrix, and tap `k`
-/// of the kernel is one GEMM over all rows at once (row stride `S·C`), so `K` GEMMs of
-/// `(B·Tp/S)×C×F` do the work and the `(K−1)/Tp` rows that straddle two samples are dropped.
+/// Method: im2col without the copy. The (padded) batch is one long `[B·Tp, C]` matrix, so the
+/// window of output row `r` is `K·C` contiguous floats starting at row `r·S`: with the hand kernel
+/// (`F` a multiple of 8, AVX2) the forward pass is one product per sample over overlapping rows
+/// (`lda = S·C`), and with `S = 1` the input gradient is one product over windows of the output
+/// gradient with the kernel reversed in time; weight and input gradients run on two threads, as
+/// do the two halves of a large batch forward. Otherwise tap `k` of the kernel is one GEMM over
+/// all rows at once (row stride `S·C`): `K` GEMMs of `(B·Tp/S)×C×F`, the `(K−1)/Tp` rows that
+/// straddle two samples dropped.
 /// Cost: `2·B·T'·K·C·F` flops forward, twice that backward; memory `B·Tp·C` for the padded
 /// input. `build` throws ``InputError`` when the input is not `[T, C]` or `T < K` with `valid`.
 public final class Conv1D: Layer {
@@ -75,11 +80,58 @@ public final class Conv1D: Layer {
     private func fullRows(batch: Int) -> Int { (batch - 1) * (tPadded / strides) + tOut }
     private var needsPadding: Bool { padLeft != 0 || tPadded != t }
 
+    /// Uses the windowed products (see the type's doc) when the hand kernel can run; tests set
+    /// it to `false` to compare against the per-tap products.
+    public var windowedProducts = true
+
+    /// Samples per half when a batch is split over two threads (`nil`: one thread).
+    private func halves(batch b: Int) -> Int? {
+        b >= 2 && b * tOut * kernelSize * c * filters >= 1 << 20 ? (b + 1) / 2 : nil
+    }
+
+    /// Runs `body` over `0..<b` in two halves on two threads when the work is large enough.
+    private func overSamples(_ b: Int, _ body: (Range<Int>) -> Void) {
+        guard let half = halves(batch: b) else { body(0..<b); return }
+        ParallelPair.run({ body(0..<half) }, { body(half..<b) })
+    }
+
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard let kernel, let bias else { preconditionFailure("Conv1D '\(name)' used before build") }
         precondition(x.rank == 3 && x.shape[1] == t && x.shape[2] == c, "Conv1D '\(name)' expects [B, \(t), \(c)], got \(x.shape)")
-        let b = x.shape[0], f = filters, s = strides, rows = fullRows(batch: b), perSample = tPadded / s
+        let b = x.shape[0], f = filters, s = strides, kc = kernelSize * c
         let xp = needsPadding ? pad(x) : x
+        var y = Tensor(shape: [b, tOut, f])
+        if windowedProducts && Kernels.handGemmAvailable(n: f) {
+            // y_i[r] = xp_i[r·S ..< r·S+K] (K·C contiguous floats) · W[K·C, F]: one product per sample.
+            xp.data.withUnsafeBufferPointer { xb in
+                kernel.value.data.withUnsafeBufferPointer { wb in
+                    bias.value.data.withUnsafeBufferPointer { bb in
+                        y.data.withUnsafeMutableBufferPointer { yb in
+                            let xs = xb.baseAddress!, ws = wb.baseAddress!, bs = bb.baseAddress!, ys = yb.baseAddress!
+                            overSamples(b) { range in
+                                for i in range {
+                                    let yi = ys + i * tOut * f
+                                    Kernels.handGemm(m: tOut, n: f, k: kc, a: xs + i * tPadded * c, lda: s * c,
+                                                     b: ws, ldb: f, c: yi, ldc: f)
+                                    for j in 0..<tOut { let row = yi + j * f; for q in 0..<f { row[q] += bs[q] } }
+                                    activation.apply(yi, rows: tOut, width: f)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            forwardPerTap(xp, into: &y)
+        }
+        if context.training { lastPadded = xp; lastOutput = y }
+        return y
+    }
+
+    /// The general path: `K` products over the whole flattened batch (any `F`, no hand kernel).
+    private func forwardPerTap(_ xp: Tensor, into y: inout Tensor) {
+        guard let kernel, let bias else { return }
+        let b = y.shape[0], f = filters, s = strides, rows = fullRows(batch: b), perSample = tPadded / s
         var full = Tensor(shape: [rows, f])
         xp.data.withUnsafeBufferPointer { xb in
             kernel.value.data.withUnsafeBufferPointer { wb in
@@ -92,7 +144,6 @@ public final class Conv1D: Layer {
                 }
             }
         }
-        var y = Tensor(shape: [b, tOut, f])
         y.data.withUnsafeMutableBufferPointer { yb in
             full.data.withUnsafeBufferPointer { fb in
                 bias.value.data.withUnsafeBufferPointer { bb in
@@ -106,8 +157,6 @@ public final class Conv1D: Layer {
             }
             activation.apply(yb.baseAddress!, rows: b * tOut, width: f)
         }
-        if context.training { lastPadded = xp; lastOutput = y }
-        return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
@@ -115,38 +164,60 @@ public final class Conv1D: Layer {
             preconditionFailure("Conv1D '\(name)': backward without a training forward")
         }
         let b = y.shape[0], f = filters, s = strides, rows = fullRows(batch: b), perSample = tPadded / s
+        // dx by windows needs S = 1: then dxp[p] = Σ_j dfull[p + j − (K−1)] · W_{K−1−j}ᵀ, one
+        // product over windows of K·F floats of dfull (zeros before each sample's rows: the
+        // K−1 straddling rows of the previous sample, and `lead` rows before the first).
+        let windowedDx = computesInputGradient && windowedProducts && s == 1 && Kernels.handGemmAvailable(n: c)
+        let lead = windowedDx ? kernelSize - 1 : 0
         var dz = dy
-        var dfull = Tensor(shape: [rows, f])                      // zeros on straddling rows
+        var dfull = Tensor(shape: [lead + b * perSample, f])    // zeros on straddling rows
         dz.data.withUnsafeMutableBufferPointer { dzb in
             y.data.withUnsafeBufferPointer { activation.backward(y: $0.baseAddress!, dy: dzb.baseAddress!, rows: b * tOut, width: f) }
+            bias.grad.data.withUnsafeMutableBufferPointer { gb in
+                Kernels.columnSums(rows: b * tOut, cols: f, dzb.baseAddress!, ld: f, into: gb.baseAddress!)
+            }
             dfull.data.withUnsafeMutableBufferPointer { fb in
-                bias.grad.data.withUnsafeMutableBufferPointer { gb in
-                    for i in 0..<b {
-                        for j in 0..<tOut {
-                            let src = dzb.baseAddress! + (i * tOut + j) * f, dst = fb.baseAddress! + (i * perSample + j) * f
-                            for q in 0..<f { dst[q] = src[q]; gb[q] += src[q] }
-                        }
-                    }
+                for i in 0..<b {
+                    (fb.baseAddress! + (lead + i * perSample) * f).update(from: dzb.baseAddress! + i * tOut * f, count: tOut * f)
                 }
             }
         }
         var dxp = Tensor(shape: computesInputGradient ? xp.shape : [0])
-        dfull.data.withUnsafeBufferPointer { fb in
+        let flipped = windowedDx ? flippedKernel() : []
+        dfull.data.withUnsafeBufferPointer { fbAll in
+            let fb = fbAll.baseAddress! + lead * f
             xp.data.withUnsafeBufferPointer { xb in
                 kernel.grad.data.withUnsafeMutableBufferPointer { gb in
-                    for k in 0..<kernelSize {                   // dW_k[C,F] += xp_kᵀ · dfull
-                        Gemm.multiply(transA: true, m: c, n: f, k: rows, a: xb.baseAddress! + k * c, lda: s * c,
-                                      b: fb.baseAddress!, ldb: f, beta: 1, c: gb.baseAddress! + k * c * f, ldc: f)
-                    }
-                }
-            }
-            guard computesInputGradient else { return }
-            kernel.value.data.withUnsafeBufferPointer { wb in
-                dxp.data.withUnsafeMutableBufferPointer { db in
-                    for k in 0..<kernelSize {                   // dxp[r·S + k] += dfull[r] · W_kᵀ
-                        Gemm.multiply(transB: true, m: rows, n: c, k: f, a: fb.baseAddress!, lda: f,
-                                      b: wb.baseAddress! + k * c * f, ldb: f, beta: 1,
-                                      c: db.baseAddress! + k * c, ldc: s * c)
+                    kernel.value.data.withUnsafeBufferPointer { wb in
+                        dxp.data.withUnsafeMutableBufferPointer { db in
+                            let gp = gb.baseAddress!, dp = db.baseAddress!, xs = xb.baseAddress!, ws = wb.baseAddress!
+                            let weightGradient = {                  // dW_k[C,F] += xp_kᵀ · dfull
+                                for k in 0..<self.kernelSize {
+                                    Gemm.multiply(transA: true, m: self.c, n: f, k: rows, a: xs + k * self.c, lda: s * self.c,
+                                                  b: fb, ldb: f, beta: 1, c: gp + k * self.c * f, ldc: f)
+                                }
+                            }
+                            let inputGradient = {
+                                guard self.computesInputGradient else { return }
+                                if windowedDx {
+                                    flipped.withUnsafeBufferPointer { wf in
+                                        Kernels.handGemm(m: b * self.tPadded, n: self.c, k: self.kernelSize * f, a: fbAll.baseAddress!, lda: f,
+                                                         b: wf.baseAddress!, ldb: self.c, c: dp, ldc: self.c)
+                                    }
+                                } else {
+                                    for k in 0..<self.kernelSize {  // dxp[r·S + k] += dfull[r] · W_kᵀ
+                                        Gemm.multiply(transB: true, m: rows, n: self.c, k: f, a: fb, lda: f,
+                                                      b: ws + k * self.c * f, ldb: f, beta: 1,
+                                                      c: dp + k * self.c, ldc: s * self.c)
+                                    }
+                                }
+                            }
+                            if computesInputGradient && halves(batch: b) != nil {
+                                ParallelPair.run(weightGradient, inputGradient)
+                            } else {
+                                weightGradient(); inputGradient()
+                            }
+                        }
                     }
                 }
             }
@@ -154,6 +225,22 @@ public final class Conv1D: Layer {
         lastPadded = nil; lastOutput = nil
         guard computesInputGradient else { return dxp }
         return needsPadding ? unpad(dxp, batch: b) : dxp
+    }
+
+    /// `[K·F, C]` with row `(K−1−k)·F + q`, column `ci` = `W[k, ci, q]`: the kernel reversed in
+    /// time and transposed per tap, so that the input gradient is a product over windows.
+    private func flippedKernel() -> [Float] {
+        guard let kernel else { return [] }
+        let k = kernelSize, f = filters
+        var out = [Float](repeating: 0, count: k * f * c)
+        kernel.value.data.withUnsafeBufferPointer { w in
+            for tap in 0..<k {
+                for ci in 0..<c {
+                    for q in 0..<f { out[((k - 1 - tap) * f + q) * c + ci] = w[(tap * c + ci) * f + q] }
+                }
+            }
+        }
+        return out
     }
 
     private func pad(_ x: Tensor) -> Tensor {                    // [B, T, C] → [B, Tp, C]

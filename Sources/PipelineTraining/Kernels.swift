@@ -36,6 +36,20 @@ public enum Kernels {
                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
+    /// Whether ``handGemm(m:n:k:a:lda:b:ldb:beta:c:ldc:)`` runs for an `n`-column product.
+    public static func handGemmAvailable(n: Int) -> Bool { n % 8 == 0 && ck_simd_available() != 0 }
+
+    /// `C = beta·C + A·B` on the hand kernel only; `false` (C untouched) when it cannot run
+    /// (see ``handGemmAvailable(n:)``). Unlike BLAS it accepts `lda` smaller than `k`: rows of A
+    /// may overlap, which is how ``Conv1D`` reads its windows in place (im2col without a copy).
+    @inline(__always) @discardableResult
+    public static func handGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                                c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
+        if m == 0 || n == 0 { return true }
+        return ck_gemm_nn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
+    }
+
     /// `x = f(x)` in place over `count` values; `simd: false` forces the exact libm path.
     public static func activate(_ activation: Activation, _ x: UnsafeMutablePointer<Float>, count: Int,
                                 simd: Bool = true) {

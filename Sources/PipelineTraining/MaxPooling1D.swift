@@ -1,3 +1,4 @@
+import CKernels
 import PipelineCore
 
 /// Max over windows of `poolSize` timesteps, as Keras' `MaxPooling1D` (padding `valid`).
@@ -43,32 +44,15 @@ public final class MaxPooling1D: Layer {
         precondition(x.rank == 3 && x.shape[1] == t && x.shape[2] == c, "MaxPooling1D '\(name)' expects [B, \(t), \(c)], got \(x.shape)")
         let b = x.shape[0]
         var y = Tensor(shape: [b, tOut, c])
+        precondition(x.count < Int(Int32.max), "MaxPooling1D '\(name)': \(x.count) inputs exceed Int32 indices")
         var idx = [Int32](repeating: 0, count: context.training ? y.count : 0)
-        // Selects rather than branches (the comparisons are data-dependent coin flips); ties keep
-        // the first maximum, NaN never wins, as before.
+        // Selects rather than branches (the comparisons are data-dependent coin flips), 8 channels
+        // per AVX2 instruction when C % 8 == 0; ties keep the first maximum, NaN never wins.
         x.data.withUnsafeBufferPointer { xb in
             y.data.withUnsafeMutableBufferPointer { yb in
                 idx.withUnsafeMutableBufferPointer { ib in
-                    let track = ib.count > 0
-                    for i in 0..<b {
-                        for j in 0..<tOut {
-                            let o = (i * tOut + j) * c, start = (i * t + j * strides) * c
-                            for q in 0..<c { yb[o + q] = xb[start + q] }
-                            if track { for q in 0..<c { ib[o + q] = Int32(start + q) } }
-                            for p in 1..<max(poolSize, 1) {
-                                let row = start + p * c
-                                if track {
-                                    for q in 0..<c {
-                                        let v = xb[row + q], better = v > yb[o + q]
-                                        yb[o + q] = better ? v : yb[o + q]
-                                        ib[o + q] = better ? Int32(row + q) : ib[o + q]
-                                    }
-                                } else {
-                                    for q in 0..<c { let v = xb[row + q]; yb[o + q] = v > yb[o + q] ? v : yb[o + q] }
-                                }
-                            }
-                        }
-                    }
+                    ck_maxpool_fwd(Int32(b), Int32(t), Int32(c), Int32(poolSize), Int32(strides), Int32(tOut),
+                                   xb.baseAddress!, yb.baseAddress!, ib.count > 0 ? ib.baseAddress! : nil)
                 }
             }
         }
@@ -80,7 +64,9 @@ public final class MaxPooling1D: Layer {
         precondition(dy.count == argmax.count, "MaxPooling1D '\(name)': backward without a matching training forward")
         var dx = Tensor(shape: [dy.shape[0], t, c])
         dx.data.withUnsafeMutableBufferPointer { db in
-            for (o, i) in argmax.enumerated() { db[Int(i)] += dy.data[o] }
+            dy.data.withUnsafeBufferPointer { gb in
+                argmax.withUnsafeBufferPointer { ib in ck_scatter_add(ib.count, gb.baseAddress!, ib.baseAddress!, db.baseAddress!) }
+            }
         }
         argmax = []
         return dx

@@ -33,6 +33,39 @@ struct PoolingGolden: Decodable {
         LayerGradientCheck.check(layer, input: GradientCheck.random([2, 9, 3], seed: 21), epsilon: 1e-3)
     }
 
+    /// Both kernel paths (8-lane for C = 16, scalar for C = 3) against the definition, with ties
+    /// (the first maximum wins), NaN (never wins) and -inf; the gradient goes to the argmax.
+    @Test(arguments: [16, 3])
+    func lanesMatchTheDefinition(_ channels: Int) throws {
+        let t = 11, pool = 3, strides = 2, b = 2
+        let layer = try LayerGradientCheck.built(MaxPooling1D(poolSize: pool, strides: strides), inputShape: [t, channels])
+        var x = GradientCheck.random([b, t, channels], seed: 31)
+        for i in stride(from: 0, to: x.count, by: 7) { x.data[i] = 0.5 }      // ties
+        for i in stride(from: 3, to: x.count, by: 11) { x.data[i] = .nan }
+        for i in stride(from: 5, to: x.count, by: 13) { x.data[i] = -.infinity }
+        var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 0))
+        let y = layer.forward(x, context: &ctx)
+        let dy = GradientCheck.random(y.shape, seed: 32)
+        let dx = layer.backward(dy)
+        let tOut = (t - pool) / strides + 1
+        var expectedDx = [Float](repeating: 0, count: x.count)
+        for i in 0..<b {
+            for j in 0..<tOut {
+                for q in 0..<channels {
+                    var at = (i * t + j * strides) * channels + q
+                    for p in 1..<pool {
+                        let r = (i * t + j * strides + p) * channels + q
+                        if x.data[r] > x.data[at] { at = r }
+                    }
+                    let o = (i * tOut + j) * channels + q
+                    #expect(y.data[o].bitPattern == x.data[at].bitPattern, "y[\(i), \(j), \(q)]")
+                    expectedDx[at] += dy.data[o]
+                }
+            }
+        }
+        #expect(dx.data == expectedDx)
+    }
+
     @Test func rejectsTooFewTimesteps() {
         var rng = SeededRandom(seed: 1)
         #expect(throws: InputError.self) { try MaxPooling1D(poolSize: 5).build(inputShape: [3, 2], rng: &rng) }

@@ -68,3 +68,15 @@ void ck_gru_rb_bwd1(int B, int H, int act, int ract, float *g, const float *h_pr
                     const float *dy, const float *dhrec, float *dhp);
 void ck_gru_rb_bwd2(int B, int H, int ract, float *g, const float *q, const float *h_prev,
                     const float *mh, float *dhp);
+
+/* glibc heap policy: allocations below mmap_threshold come from the heap, and free memory at the
+ * top of the heap is returned to the kernel only beyond trim_threshold. Returns 1 when applied
+ * (glibc), 0 otherwise. ck_heap_free_bytes: free bytes held by the main arena (-1 if unknown). */
+int ck_retain_heap(long mmap_threshold, long trim_threshold);
+long ck_heap_free_bytes(void);
+
+/* MaxPooling1D over [B, T, C] with pool P, stride S, Tout outputs per sample: y[B, Tout, C] and,
+ * when idx is not NULL, the flat input index of each (first) maximum. NaN never wins.
+ * Flat indices must fit in an int (B·T·C < 2^31). ck_scatter_add: dst[idx[k]] += src[k]. */
+void ck_maxpool_fwd(int B, int T, int C, int P, int S, int Tout, const float *x, float *y, int *idx);
+void ck_scatter_add(long n, const float *src, const int *idx, float *dst);
