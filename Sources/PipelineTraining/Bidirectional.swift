@@ -57,6 +57,17 @@ public final class Bidirectional: Layer {
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         yForward = forwardLayer.forward(x, context: &context)
         yBackward = backwardLayer.forward(x, context: &context)
+        return merged()
+    }
+
+    /// Whether backward computes dL/dx (``Sequential`` clears it for the first trainable layer).
+    public var computesInputGradient: Bool {
+        get { forwardLayer.computesInputGradient }
+        set { forwardLayer.computesInputGradient = newValue; backwardLayer.computesInputGradient = newValue }
+    }
+
+    /// The two directions' outputs (`yForward`, `yBackward` in processing order), merged.
+    private func merged() -> Tensor {
         if forwardLayer.returnSequences { yBackward = Self.flipTime(yBackward) }
         let h = yForward.shape.last!, n = yForward.count, rows = n / h
         let width = mergeMode == .concat ? 2 * h : h
@@ -81,6 +92,18 @@ public final class Bidirectional: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        let (dF, dB) = splitGradient(dy)
+        var dx = forwardLayer.backward(dF)
+        let dxB = backwardLayer.backward(dB)
+        guard computesInputGradient else { return dx }
+        dx.data.withUnsafeMutableBufferPointer { d in
+            dxB.data.withUnsafeBufferPointer { e in for i in 0..<d.count { d[i] += e[i] } }
+        }
+        return dx
+    }
+
+    /// dL/dy of the merged output → each direction's dL/dy (the backward one in processing order).
+    private func splitGradient(_ dy: Tensor) -> (Tensor, Tensor) {
         let shape = yForward.shape, h = shape.last!, n = yForward.count, rows = n / h
         var dF = Tensor(shape: shape), dB = Tensor(shape: shape)
         dy.data.withUnsafeBufferPointer { g in
@@ -101,12 +124,7 @@ public final class Bidirectional: Layer {
             }
         }
         if forwardLayer.returnSequences { dB = Self.flipTime(dB) }
-        var dx = forwardLayer.backward(dF)
-        let dxB = backwardLayer.backward(dB)
-        dx.data.withUnsafeMutableBufferPointer { d in
-            dxB.data.withUnsafeBufferPointer { e in for i in 0..<d.count { d[i] += e[i] } }
-        }
-        return dx
+        return (dF, dB)
     }
 
     /// [B, T, W] with time reversed.
@@ -123,5 +141,26 @@ public final class Bidirectional: Layer {
             count = y.count
         }
         return Tensor(shape: y.shape, data: data)
+    }
+}
+
+extension Bidirectional: InputGradientOptional {}
+
+extension Bidirectional: EmbeddingConsumer {
+    func canConsume(_ embedding: Embedding, tokens: Int, training: Bool) -> Bool {
+        forwardLayer.canConsume(embedding, tokens: tokens, training: training)
+            && backwardLayer.canConsume(embedding, tokens: tokens, training: training)
+    }
+
+    func forward(ids: Tensor, embedding: Embedding, context: inout ForwardContext) -> Tensor {
+        yForward = forwardLayer.forward(ids: ids, embedding: embedding, context: &context)
+        yBackward = backwardLayer.forward(ids: ids, embedding: embedding, context: &context)
+        return merged()
+    }
+
+    func backwardIntoEmbedding(_ dy: Tensor, embedding: Embedding) {
+        let (dF, dB) = splitGradient(dy)
+        forwardLayer.backwardIntoEmbedding(dF, embedding: embedding)
+        backwardLayer.backwardIntoEmbedding(dB, embedding: embedding)
     }
 }

@@ -48,11 +48,13 @@ extension RecurrentLayer {
         let ut = wUT.reserve(kh * h), kt = wKT.reserve(kh * f)
         for i in 0..<h { for j in 0..<kh { ut[j * h + i] = wU.pointer[i * kh + j] } }
         for i in 0..<f { for j in 0..<kh { kt[j * f + i] = wK.pointer[i * kh + j] } }
+        if let embedded { tableGrad.zeroed(embedded.vocabulary * kh) }
+        let wantsDx = computesInputGradient && embedded == nil
 
         let biasCount = bias?.value.count ?? 0
         let dK = gradBuf.zeroed(f * kh + h * kh + biasCount)
         let dU = dK + f * kh, dB = dU + h * kh
-        let dxt = dxBuf.reserve(n * f)
+        let dxt = dxBuf.reserve(wantsDx ? n * f : 0)
         beginBackward()
         let spans = backwardSpans, chunk = chunkSteps
         // Chunks last to first: the steps turn a chunk's gates into gradients, which the chunk's
@@ -61,7 +63,11 @@ extension RecurrentLayer {
             for s1 in stride(from: t, to: 0, by: -chunk) {
                 let range = max(0, s1 - chunk)..<s1
                 runBackwardSteps(range, dy: dyBuf.pointer, recurrentMasks: mr)
-                inputGradients(spans.input, steps: range, masks: mi, dK: dK, dB: useBias ? dB : nil, dx: dxt)
+                if embedded != nil {
+                    embeddedGradients(spans.input, steps: range, dB: useBias ? dB : nil)
+                } else {
+                    inputGradients(spans.input, steps: range, masks: mi, dK: dK, dB: useBias ? dB : nil, dx: wantsDx ? dxt : nil)
+                }
                 recurrentGradients(spans.recurrent, steps: range, masks: mr, dU: dU,
                                    dB: useBias ? spans.recurrentBiasOffset.map { dB + $0 } : nil)
             }
@@ -69,6 +75,7 @@ extension RecurrentLayer {
         kernel.accumulateGrad(dK)
         recurrentKernel.accumulateGrad(dU)
         bias?.accumulateGrad(dB)
+        guard wantsDx else { return Tensor(shape: [0]) }
         let dx = [Float](unsafeUninitializedCapacity: n * f) { buf, count in
             RecurrentLayer.fromTimeMajor(dxt, buf.baseAddress!, b: b, t: t, w: f, reverse: goBackwards)
             count = n * f
@@ -80,9 +87,29 @@ extension RecurrentLayer {
     /// under per-gate masks).
     private func inputGradients(_ spans: [InputGradSpan], steps range: Range<Int>, masks m: UnsafePointer<Float>?,
                                 dK: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?,
-                                dx dxAll: UnsafeMutablePointer<Float>) {
+                                dx dxAll: UnsafeMutablePointer<Float>?) {
         let b = batch, t = range.count, h = units, f = inputFeatures, kh = gates * units, n = t * b
-        let r0 = range.lowerBound * b, x = xs.pointer + r0 * f, dx = dxAll + r0 * f
+        let r0 = range.lowerBound * b, x = xs.pointer + r0 * f
+        guard let dxAll else {                                  // weights and bias only
+            for s in spans {
+                let w = s.gates * h, col = s.gate0 * h, dz = s.dz + r0 * s.ld
+                var source = UnsafePointer(x)
+                let xm = scratch.reserve(n * f)
+                for g in 0..<s.gates {
+                    let group = masks.inputCount == 1 ? 0 : s.gate0 + g
+                    if masks.inputCount > 0 { maskRows(x, m! + group * b * f, xm, rows: t, rowSize: b * f); source = UnsafePointer(xm) }
+                    if masks.inputCount <= 1 {                 // one product for the whole span
+                        Kernels.gemm(transA: true, m: f, n: w, k: n, a: source, lda: f, b: dz, ldb: s.ld, beta: 1, c: dK + col, ldc: kh)
+                        break
+                    }
+                    Kernels.gemm(transA: true, m: f, n: h, k: n, a: source, lda: f, b: dz + g * h, ldb: s.ld,
+                                 beta: 1, c: dK + col + g * h, ldc: kh)
+                }
+                if let dB { ck_colsum_acc(n, Int32(w), dz, s.ld, dB + col) }
+            }
+            return
+        }
+        let dx = dxAll + r0 * f
         let groups = masks.inputCount
         let perGate = groups > 1
         var list = spans.map { InputGradSpan(gate0: $0.gate0, gates: $0.gates, dz: $0.dz + r0 * $0.ld, ld: $0.ld) }

@@ -56,6 +56,13 @@ public class RecurrentLayer: Layer {
     /// `Int.max` keeps the layer on one thread. Changing it changes the gradient summation order,
     /// so keep it fixed within a run.
     public var parallelMinBatch = 64
+    /// Token-id input through a projected embedding table (RecurrentEmbedded.swift), or `nil`
+    /// for ordinary `[B, T, F]` input. Set per forward by the caller; shared with the twin.
+    var embedded: EmbeddedProjection?
+    var idsTimeMajor: [Int32] = []    // [T·B] processing order, with `embedded`
+    let tableGrad = RecurrentBuffer() // dL/dP [V, kH], with `embedded`
+    /// Whether backward computes dL/dx (``Sequential`` clears it for the first trainable layer).
+    public var computesInputGradient = true
     var masks = RecurrentDropout()
     var stashValid = false
     let xs = RecurrentBuffer()        // [T, B, F] processing order
@@ -114,15 +121,21 @@ public class RecurrentLayer: Layer {
     /// The whole batch on the calling thread (``forward(_:context:)`` may split it in two).
     func forwardWhole(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard let kernel, let recurrentKernel else { preconditionFailure("\(kind) '\(name)' used before build") }
-        precondition(x.rank == 3 && x.shape[2] == inputFeatures,
-                     "\(kind) '\(name)' expects [B, T, \(inputFeatures)], received \(x.shape)")
+        precondition(acceptsInput(x), embedded == nil
+                     ? "\(kind) '\(name)' expects [B, T, \(inputFeatures)], received \(x.shape)"
+                     : "\(kind) '\(name)' expects token ids [B, T], received \(x.shape)")
         let b = x.shape[0], t = x.shape[1], f = inputFeatures, h = units, kh = gates * units
         batch = b; steps = t
         wK.load(kernel.value.data); wU.load(recurrentKernel.value.data)
         if let bias { wB.load(bias.value.data) }
         if let preset = presetMasks { masks = preset; presetMasks = nil } else { masks = drawMasks(batch: b, context: &context) }
-        let xp = xs.reserve(t * b * f)
-        x.data.withUnsafeBufferPointer { RecurrentLayer.toTimeMajor($0.baseAddress!, xp, b: b, t: t, w: f, reverse: goBackwards) }
+        if embedded != nil {
+            precondition(masks.inputCount == 0, "\(kind) '\(name)': input dropout cannot run on embedded ids")
+            loadIds(x)
+        } else {
+            let xp = xs.reserve(t * b * f)
+            x.data.withUnsafeBufferPointer { RecurrentLayer.toTimeMajor($0.baseAddress!, xp, b: b, t: t, w: f, reverse: goBackwards) }
+        }
         let zp = z.reserve(t * b * kh)
         hs.reserve((t + 1) * b * h).update(repeating: 0, count: b * h)
         // Chunks of a few steps keep the projected inputs in L2 until the steps consume them.
@@ -157,6 +170,10 @@ public class RecurrentLayer: Layer {
     private func projectInputs(_ zp: UnsafeMutablePointer<Float>, steps: Range<Int>, masks m: UnsafePointer<Float>?) {
         let b = batch, f = inputFeatures, kh = gates * units
         let r0 = steps.lowerBound * b, n = steps.count * b
+        if let embedded {
+            gatherProjections(embedded, rows: r0..<(r0 + n), into: zp)
+            return
+        }
         let x = xs.pointer + r0 * f, z = zp + r0 * kh
         let groups = masks.inputCount
         if groups == 0 {

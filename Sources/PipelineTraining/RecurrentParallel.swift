@@ -17,8 +17,14 @@ import PipelineCore
 /// chapter's shapes) for ≈ 2× on two free cores; one twin per layer (its buffers ≈ the layer's).
 extension RecurrentLayer {
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
+        embedded = nil
+        return forwardSplitting(x, context: &context)
+    }
+
+    /// ``forward(_:context:)`` for ordinary or (with `embedded` set) token-id input.
+    func forwardSplitting(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         let b = x.shape.first ?? 0
-        guard b >= parallelMinBatch, b >= 2, x.rank == 3, x.shape[2] == inputFeatures else {
+        guard b >= parallelMinBatch, b >= 2, acceptsInput(x) else {
             splitRows = 0
             return forwardWhole(x, context: &context)
         }
@@ -45,6 +51,10 @@ extension RecurrentLayer {
             theirs.grad.data.withUnsafeBufferPointer { mine.accumulateGrad($0.baseAddress!) }
             theirs.zeroGrad()
         }
+        if let e = embedded {                               // dP = dP(first half) + dP(second half)
+            let mine = tableGrad.pointer, theirs = twin.tableGrad.pointer
+            for i in 0..<(e.vocabulary * gates * units) { mine[i] += theirs[i] }
+        }
         splitRows = 0
         return Self.join(dx1, dx2)
     }
@@ -60,6 +70,8 @@ extension RecurrentLayer {
         }
         let t = twin!
         for (mine, theirs) in zip(parameters, t.parameters) { theirs.value = mine.value }
+        t.embedded = embedded
+        t.computesInputGradient = computesInputGradient
         return t
     }
 

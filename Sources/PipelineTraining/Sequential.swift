@@ -35,6 +35,11 @@ public final class Sequential {
     public internal(set) var loss: Loss = .meanSquaredError
     public internal(set) var metrics: [Metric] = []
     var firstTrainable = 0
+    /// Runs an `Embedding` and the recurrent layer after it as one (RecurrentEmbedded.swift)
+    /// whenever the batch allows it. Same maths, summed in another order; `false` for comparisons.
+    public var fusesEmbeddings = true
+    /// Indices of the consumers fused with the embedding before them in the last training forward.
+    private var fusedConsumers: Set<Int> = []
     /// `parameters`, cached at build (the list never changes afterwards).
     var trainable: [Parameter] = []
 
@@ -121,16 +126,36 @@ public final class Sequential {
     /// Runs every layer; `context.training` turns dropout on and keeps what backward needs.
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         precondition(isBuilt, "Sequential '\(name)' used before build")
-        var h = x
-        for layer in layers { h = layer.forward(h, context: &context) }
+        var h = x, i = 0
+        fusedConsumers = []
+        while i < layers.count {
+            if fusesEmbeddings, i + 1 < layers.count, let e = layers[i] as? Embedding,
+               let consumer = layers[i + 1] as? any EmbeddingConsumer,
+               consumer.canConsume(e, tokens: h.count, training: context.training) {
+                h = consumer.forward(ids: h, embedding: e, context: &context)
+                if context.training { fusedConsumers.insert(i + 1) }
+                i += 2
+                continue
+            }
+            h = layers[i].forward(h, context: &context)
+            i += 1
+        }
         return h
     }
 
     /// Back-propagates dL/dy through the layers down to the first one with parameters,
     /// accumulating every parameter's gradient.
     public func backward(_ dy: Tensor) {
-        var g = dy
-        for i in stride(from: layers.count - 1, through: firstTrainable, by: -1) { g = layers[i].backward(g) }
+        var g = dy, i = layers.count - 1
+        while i >= firstTrainable {
+            if fusedConsumers.contains(i), let consumer = layers[i] as? any EmbeddingConsumer, let e = layers[i - 1] as? Embedding {
+                consumer.backwardIntoEmbedding(g, embedding: e)
+                i -= 2
+                continue
+            }
+            g = layers[i].backward(g)
+            i -= 1
+        }
     }
 
     public func zeroGradients() { for p in trainable { p.zeroGrad() } }
