@@ -66,7 +66,72 @@ static TGT void gemm_nn_avx2(int M, int N, int K, const float *A, int lda, const
     for (; i < M; i++)
         for (int j = 0; j < N; j += 8) row_x8(K, A + (long)i * lda, B + j, ldb, beta, C + (long)i * ldc + j);
 }
+
+/* C[R rows, NV*8 cols] += sum_k A[k*lda + r] * B[k*ldb + j]: R (1..6) and NV (1, 2) are
+ * constants after inlining, so the accumulators stay in registers. */
+static inline __attribute__((always_inline)) TGT void tn_tile(const int R, const int NV, int K, const float *A, long lda,
+                                                                const float *B, long ldb, float *C, int ldc) {
+    __m256 acc[6][2];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
+    for (int k = 0; k < K; k++) {
+        const float *a = A + k * lda, *b = B + k * ldb;
+        __m256 b0 = _mm256_loadu_ps(b), b1 = NV > 1 ? _mm256_loadu_ps(b + 8) : b0;
+        for (int r = 0; r < R; r++) {
+            __m256 x = _mm256_broadcast_ss(a + r);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            if (NV > 1) acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) {
+            float *c = C + (long)r * ldc + v * 8;
+            _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), acc[r][v]));
+        }
+}
+
+#define TN_CASES(NV)                                                                               \
+    switch (R) {                                                                                   \
+    case 6: tn_tile(6, NV, kb, a, lda, b, ldb, c, ldc); break;                                     \
+    case 5: tn_tile(5, NV, kb, a, lda, b, ldb, c, ldc); break;                                     \
+    case 4: tn_tile(4, NV, kb, a, lda, b, ldb, c, ldc); break;                                     \
+    case 3: tn_tile(3, NV, kb, a, lda, b, ldb, c, ldc); break;                                     \
+    case 2: tn_tile(2, NV, kb, a, lda, b, ldb, c, ldc); break;                                     \
+    default: tn_tile(1, NV, kb, a, lda, b, ldb, c, ldc); break;                                    \
+    }
+
+static TGT void gemm_tn_avx2(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+                             float *C, int ldc) {
+    const int KB = 256; /* a block of A rows (overlapping windows or not) and of B stays in L1/L2 */
+    for (int k0 = 0; k0 < K; k0 += KB) {
+        int kb = K - k0 < KB ? K - k0 : KB;
+        for (int i = 0; i < M; i += 6) {
+            int R = M - i < 6 ? M - i : 6;
+            for (int j = 0; j < N; j += 16) {
+                const float *a = A + (long)k0 * lda + i, *b = B + (long)k0 * ldb + j;
+                float *c = C + (long)i * ldc + j;
+                if (N - j >= 16) { TN_CASES(2) } else { TN_CASES(1) }
+            }
+        }
+    }
+}
+#undef TN_CASES
 #endif
+
+int ck_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+#ifdef CK_X86
+    if (N % 8 == 0 && ck_simd_available()) {
+        if (beta == 0.0f)
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) C[(long)i * ldc + j] = 0.0f;
+        gemm_tn_avx2(M, N, K, A, lda, B, ldb, C, ldc);
+        return 1;
+    }
+#endif
+    (void)M; (void)N; (void)K; (void)A; (void)lda; (void)B; (void)ldb; (void)beta; (void)C; (void)ldc;
+    return 0;
+}
 
 int ck_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float beta, float *C, int ldc) {

@@ -100,8 +100,9 @@ public final class Conv1D: Layer {
         precondition(x.rank == 3 && x.shape[1] == t && x.shape[2] == c, "Conv1D '\(name)' expects [B, \(t), \(c)], got \(x.shape)")
         let b = x.shape[0], f = filters, s = strides, kc = kernelSize * c
         let xp = needsPadding ? pad(x) : x
-        var y = Tensor(shape: [b, tOut, f])
-        if windowedProducts && Kernels.handGemmAvailable(n: f) {
+        let windowed = windowedProducts && Kernels.handGemmAvailable(n: f)
+        var y = windowed ? Tensor(uninitializedShape: [b, tOut, f]) : Tensor(shape: [b, tOut, f])
+        if windowed {
             // y_i[r] = xp_i[r·S ..< r·S+K] (K·C contiguous floats) · W[K·C, F]: one product per sample.
             xp.data.withUnsafeBufferPointer { xb in
                 kernel.value.data.withUnsafeBufferPointer { wb in
@@ -182,7 +183,8 @@ public final class Conv1D: Layer {
                 }
             }
         }
-        var dxp = Tensor(shape: computesInputGradient ? xp.shape : [0])
+        // The windowed product writes every element of dxp; the per-tap products accumulate.
+        var dxp = windowedDx ? Tensor(uninitializedShape: xp.shape) : Tensor(shape: computesInputGradient ? xp.shape : [0])
         let flipped = windowedDx ? flippedKernel() : []
         dfull.data.withUnsafeBufferPointer { fbAll in
             let fb = fbAll.baseAddress! + lead * f
@@ -191,7 +193,13 @@ public final class Conv1D: Layer {
                     kernel.value.data.withUnsafeBufferPointer { wb in
                         dxp.data.withUnsafeMutableBufferPointer { db in
                             let gp = gb.baseAddress!, dp = db.baseAddress!, xs = xb.baseAddress!, ws = wb.baseAddress!
+                            let windowedDW = self.windowedProducts && Kernels.handGemmAvailable(n: f)
                             let weightGradient = {                  // dW_k[C,F] += xp_kᵀ · dfull
+                                if windowedDW {                     // dW[K·C, F] += Σ_r window_rᵀ · dfull[r]
+                                    Kernels.handGemmTN(m: self.kernelSize * self.c, n: f, k: rows, a: xs, lda: s * self.c,
+                                                       b: fb, ldb: f, beta: 1, c: gp, ldc: f)
+                                    return
+                                }
                                 for k in 0..<self.kernelSize {
                                     Gemm.multiply(transA: true, m: self.c, n: f, k: rows, a: xs + k * self.c, lda: s * self.c,
                                                   b: fb, ldb: f, beta: 1, c: gp + k * self.c * f, ldc: f)
@@ -214,6 +222,18 @@ public final class Conv1D: Layer {
                             }
                             if computesInputGradient && halves(batch: b) != nil {
                                 ParallelPair.run(weightGradient, inputGradient)
+                            } else if windowedDW && halves(batch: b) != nil {
+                                // No dx (first layer): the rows' sum for dW in two halves, then added.
+                                let kc = self.kernelSize * self.c, half = rows / 2
+                                var partial = [Float](repeating: 0, count: kc * f)
+                                partial.withUnsafeMutableBufferPointer { pb in
+                                    let pp = pb.baseAddress!
+                                    ParallelPair.run(
+                                        { Kernels.handGemmTN(m: kc, n: f, k: half, a: xs, lda: s * self.c, b: fb, ldb: f, beta: 1, c: gp, ldc: f) },
+                                        { Kernels.handGemmTN(m: kc, n: f, k: rows - half, a: xs + half * s * self.c, lda: s * self.c,
+                                                             b: fb + half * f, ldb: f, c: pp, ldc: f) })
+                                    for i in 0..<(kc * f) { gp[i] += pp[i] }
+                                }
                             } else {
                                 weightGradient(); inputGradient()
                             }

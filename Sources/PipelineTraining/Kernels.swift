@@ -7,10 +7,10 @@ import CKernels
 /// Kernels.activate(.tanh, x, count: n)
 /// ```
 ///
-/// Semantics: `gemm` computes `C = beta·C + op(A)·op(B)` (row-major, `beta` 0 or 1); untransposed
-/// products with `n` a multiple of 8 run on the AVX2/FMA 6×16 register-tiled kernel when the CPU
-/// has it (faster than OpenBLAS at recurrent shapes: no packing); the rest, notably the
-/// transposed weight-gradient products with long reductions, on OpenBLAS (``Gemm``).
+/// Semantics: `gemm` computes `C = beta·C + op(A)·op(B)` (row-major, `beta` 0 or 1); `A·B` and
+/// `Aᵀ·B` with `n` a multiple of 8 run on the AVX2/FMA 6×16 register-tiled kernels when the CPU
+/// has them (no packing: faster than OpenBLAS at recurrent and Conv1D shapes, where packing the
+/// skinny operands cost a quarter of a Conv1D step); the rest on OpenBLAS (``Gemm``).
 /// Element-wise kernels pick AVX2 or the portable libm path at run time; the AVX2 sigmoid/tanh
 /// stay within 1e-6 relative of `expf`/`tanhf` (measured in `KernelsTests`).
 /// Cost: 2·m·n·k flops for `gemm`; one pass for the others. Programmer errors only (no throws).
@@ -31,6 +31,10 @@ public enum Kernels {
            ck_gemm_nn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
             return
         }
+        if transA && !transB,
+           ck_gemm_tn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
+            return
+        }
 
         Gemm.multiply(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -48,6 +52,16 @@ public enum Kernels {
                                 c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
         if m == 0 || n == 0 { return true }
         return ck_gemm_nn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
+    }
+
+    /// `C = beta·C + Aᵀ·B` on the hand kernel only (`A` is `[k, m]` with row stride `lda`, which may
+    /// be smaller than `m`: overlapping rows); `false` (C untouched) when it cannot run.
+    @inline(__always) @discardableResult
+    public static func handGemmTN(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                  b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                                  c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
+        if m == 0 || n == 0 { return true }
+        return ck_gemm_tn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
     }
 
     /// `x = f(x)` in place over `count` values; `simd: false` forces the exact libm path.

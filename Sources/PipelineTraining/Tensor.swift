@@ -26,6 +26,14 @@ public struct Tensor: Sendable, Equatable, Codable {
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
     }
 
+    /// A tensor whose values are left uninitialised, for outputs a kernel overwrites entirely
+    /// (spares zeroing megabytes that are written again at once). Read nothing before writing.
+    public init(uninitializedShape shape: [Int]) {
+        let n = shape.reduce(1, *)
+        self.shape = shape
+        self.data = [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+    }
+
     public var count: Int { data.count }
     public var rank: Int { shape.count }
 

@@ -42,10 +42,11 @@ struct Conv1DGolden: Decodable {
     @Test(arguments: [(Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
     func windowedProductsMatchPerTapProducts(_ padding: Padding, _ strides: Int) throws {
         try #require(Kernels.handGemmAvailable(n: 8), "no AVX2/FMA: only the per-tap path runs here")
-        func run(windowed: Bool) throws -> [Tensor] {
+        func run(windowed: Bool, inputGradient: Bool = true) throws -> [Tensor] {
             let layer = try LayerGradientCheck.built(Conv1D(filters: 16, kernelSize: 5, strides: strides, padding: padding,
                                                             activation: .relu), inputShape: [61, 8], seed: 3)
             layer.windowedProducts = windowed
+            layer.computesInputGradient = inputGradient
             layer.bias!.value = GradientCheck.random([16], seed: 4)
             var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 0))
             let x = GradientCheck.random([70, 61, 8], seed: 5)
@@ -58,6 +59,11 @@ struct Conv1DGolden: Decodable {
             #expect(a.shape == b.shape, "\(name)")
             checkClose(a.data, b.data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) \(name)")
         }
+        // As a first layer (no dx): the weight gradient's rows are summed in two halves.
+        let first = try run(windowed: true, inputGradient: false)
+        #expect(first[1].count == 0)
+        checkClose(first[2].data, slow[2].data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) dW without dx")
+        checkClose(first[3].data, slow[3].data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) db without dx")
     }
 
     @Test(arguments: [(Padding.valid, 1), (.same, 1), (.valid, 2)])

@@ -62,7 +62,7 @@ import Darwin
         }
     }
 
-    @Test func transposedProductsGoThroughBLAS() {
+    @Test func transposedProductsAreAᵀB() {
         let a: [Float] = [1, 2, 3, 4, 5, 6]  // [3, 2] → Aᵀ [2, 3]
         let b: [Float] = [1, 0, 0, 1, 1, 1]  // [3, 2]
         var c = [Float](repeating: 0, count: 4)
@@ -71,5 +71,28 @@ import Darwin
         }
         let expected: [Float] = [6, 8, 8, 10]  // [[1·1+3·0+5·1, 1·0+3·1+5·1], [2+0+6, 0+4+6]]
         #expect(c == expected)
+    }
+
+    /// Aᵀ·B on the hand kernel (row tails 1–6, 8- and 16-wide column tiles, blocks of 256 rows of
+    /// K, overlapping rows of A as Conv1D reads them) against a naive product in Double.
+    @Test(arguments: [(32, 128, 700, 32), (70, 32, 600, 14), (13, 24, 7, 13), (1, 8, 3, 1), (11, 40, 513, 11), (160, 32, 300, 32)])
+    func transposedHandProductMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int, _ lda: Int) throws {
+        try #require(Kernels.handGemmAvailable(n: 8), "no AVX2/FMA here")
+        let a = GradientCheck.random([(k - 1) * lda + m], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
+        let c0 = GradientCheck.random([m, n], seed: 3).data
+        for beta: Float in [0, 1] {
+            var c = c0
+            let ran = c.withUnsafeMutableBufferPointer { cp in
+                Kernels.handGemmTN(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: n, beta: beta, c: cp.baseAddress!, ldc: n)
+            }
+            #expect(ran)
+            var expected = [Float](repeating: 0, count: m * n)
+            for i in 0..<m { for j in 0..<n {
+                var s: Double = beta == 0 ? 0 : Double(c0[i * n + j])
+                for p in 0..<k { s += Double(a[p * lda + i]) * Double(b[p * n + j]) }
+                expected[i * n + j] = Float(s)
+            } }
+            checkClose(c, expected, tolerance: 1e-4, "gemmTN \(m)x\(n)x\(k) lda \(lda) beta \(beta)")
+        }
     }
 }

@@ -24,6 +24,13 @@ void ck_activate(int act, float *x, long n, int simd);
 int ck_gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float beta, float *C, int ldc);
 
+/* C[M,N] = beta*C + A^T B, where A is [K, M] with row stride lda (rows may overlap: lda < M is
+ * allowed, e.g. Conv1D windows) and B is [K, N] (beta 0 or 1). Register tiles of 6x16 over
+ * blocks of 256 rows of K, no packing. Returns 0 without touching C when AVX2/FMA is missing or
+ * N % 8 != 0 (the caller uses BLAS). */
+int ck_gemm_tn(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc);
+
 /* out[n] = a[n] * b[n] */
 void ck_mul(long n, const float *a, const float *b, float *out);
 /* acc[n] += a[n] * b[n] */
