@@ -23,24 +23,54 @@ public enum AclImdbPath {
     }
 
     public static func parse(_ path: String) throws -> Parsed? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count >= 3 else { return nil }
-        let name = parts[parts.count - 1], folder = parts[parts.count - 2], splitName = parts[parts.count - 3]
-        guard name.hasSuffix(".txt"), let split = ReviewSplit(rawValue: String(splitName)) else { return nil }
-        let label: Int
-        switch folder {
-        case "pos": label = 1
-        case "neg": label = 0
-        default: return nil
+        var bytes = path
+        return try bytes.withUTF8 { try parse(utf8: $0, path: path) }
+    }
+
+    /// The same over the path's UTF-8 bytes: no substrings or arrays (25,000 calls per IMDB run).
+    static func parse(utf8 b: UnsafeBufferPointer<UInt8>, path: String) throws -> Parsed? {
+        // The last three non-empty components: name, folder, split.
+        var parts: [Range<Int>] = []
+        parts.reserveCapacity(3)
+        var end = b.count
+        var i = b.count - 1
+        while i >= -1 && parts.count < 3 {
+            if i == -1 || b[i] == 0x2F {
+                if i + 1 < end { parts.append((i + 1)..<end) }
+                end = i
+            }
+            i -= 1
         }
-        let stem = name.dropLast(4)
-        let fields = stem.split(separator: "_", omittingEmptySubsequences: false)
-        guard fields.count == 2, let id = decimal(fields[0]), let rating = decimal(fields[1]) else {
+        guard parts.count == 3 else { return nil }
+        let name = parts[0], folder = parts[1], splitName = parts[2]
+        func equals(_ r: Range<Int>, _ s: StaticString) -> Bool {
+            r.count == s.utf8CodeUnitCount && (0..<r.count).allSatisfy { b[r.lowerBound + $0] == s.utf8Start[$0] }
+        }
+        guard name.count >= 4, equals((name.upperBound - 4)..<name.upperBound, ".txt") else { return nil }
+        let split: ReviewSplit
+        if equals(splitName, "train") { split = .train } else if equals(splitName, "test") { split = .test } else { return nil }
+        let label: Int
+        if equals(folder, "pos") { label = 1 } else if equals(folder, "neg") { label = 0 } else { return nil }
+        let stem = name.lowerBound..<(name.upperBound - 4)
+        let underscores = stem.filter { b[$0] == 0x5F }
+        guard underscores.count == 1, let id = decimal(b, stem.lowerBound..<underscores[0]),
+              let rating = decimal(b, (underscores[0] + 1)..<stem.upperBound) else {
             throw InputError("review file name is not ID_RATING.txt", at: SourceLocation(file: path),
-                             field: "file name", value: String(name),
+                             field: "file name", value: String(decoding: UnsafeBufferPointer(rebasing: b[name]), as: UTF8.self),
                              hint: "aclImdb reviews are named like 123_9.txt (id 123, rating 9)")
         }
         return Parsed(split: split, label: label, id: id, rating: rating)
+    }
+
+    /// A non-negative decimal integer of at most 18 digits in `b[r]`, or nil.
+    static func decimal(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        guard !r.isEmpty, r.count <= 18 else { return nil }
+        var v = 0
+        for i in r {
+            guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+            v = v * 10 + Int(b[i] - 0x30)
+        }
+        return v
     }
 
     /// A non-negative decimal integer of at most 18 digits, or nil.

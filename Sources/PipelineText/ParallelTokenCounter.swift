@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Pass 1 of ``prepareImdb(source:into:options:provenance:progress:)`` on up to two cores:
-/// reviews are gathered in batches of 512; each half of a batch is tokenized by its own worker
+/// reviews are gathered in batches of 512, and while the caller gathers the next batch each half
+/// of the previous one is tokenized by its own worker
 /// (own ``ByteTokenizer`` and ``TokenTable``), and the provisional ids are spilled in source
 /// order as `localId << 1 | worker`. ``merge()`` then sums the workers' training counts into one
 /// table. The result does not depend on how reviews were split between workers, because the
@@ -60,23 +61,40 @@ final class ParallelTokenCounter {
 
     func add(_ entry: DataEntry, _ parsed: AclImdbPath.Parsed) throws {
         pending.append((entry, parsed))
-        if pending.count == Self.batchSize { try flush() }
+        if pending.count == Self.batchSize { try dispatchPending() }
     }
 
-    /// Tokenizes the pending reviews and spills their ids; call once more after the last `add`.
+    /// Tokenizes the pending reviews and spills their ids, waiting for the workers; call once
+    /// more after the last `add`.
     func flush() throws {
+        try dispatchPending()
+        try finishInFlight()
+    }
+
+    /// The batch the workers are tokenizing while the caller gathers the next one.
+    private var inFlight: (batch: [(DataEntry, AclImdbPath.Parsed)], parallel: Bool, done: DispatchGroup)?
+
+    /// Waits for the batch in flight (if any), spills it, and starts the pending one on the
+    /// workers without waiting: reading the archive overlaps tokenizing. The wait blocks on a
+    /// futex (no spinning, unlike `concurrentPerform`'s join).
+    private func dispatchPending() throws {
+        try finishInFlight()
         guard !pending.isEmpty else { return }
         let batch = pending
+        pending = []
+        pending.reserveCapacity(Self.batchSize)
         let parallel = workers.count == 2 && batch.count >= 64
         let half = parallel ? batch.count / 2 : batch.count
-        if parallel {
-            let workers = self.workers
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                workers[k].run(k == 0 ? batch[..<half] : batch[half...], tag: Int32(k))
-            }
-        } else {
-            workers[0].run(batch[...], tag: 0)
-        }
+        let done = DispatchGroup(), workers = self.workers
+        DispatchQueue.global().async(group: done) { workers[0].run(batch[..<half], tag: 0) }
+        if parallel { DispatchQueue.global().async(group: done) { workers[1].run(batch[half...], tag: 1) } }
+        inFlight = (batch, parallel, done)
+    }
+
+    private func finishInFlight() throws {
+        guard let (batch, parallel, done) = inFlight else { return }
+        inFlight = nil
+        done.wait()
         var i = 0
         for w in workers.prefix(parallel ? 2 : 1) {
             var offset = spill.count
@@ -88,7 +106,6 @@ final class ParallelTokenCounter {
             }
             try spill.append(w.ids)
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// One table with every word and its summed training count, and for each spilled value

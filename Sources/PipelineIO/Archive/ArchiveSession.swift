@@ -8,7 +8,7 @@ final class ArchiveSession: Sendable {
 
     init<Base: AsyncSequence & Sendable>(base: Base, config: ArchiveReadConfig) where Base.Element == [UInt8] {
         let input = HandoffQueue<[UInt8]>(capacity: 4)
-        let output = HandoffQueue<[ArchiveItem]>(capacity: 4)
+        let output = HandoffQueue<[ArchiveItem]>(capacity: 16)
         self.input = input; self.output = output
         producer = Task {
             do {
