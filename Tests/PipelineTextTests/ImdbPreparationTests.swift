@@ -117,8 +117,9 @@ import Testing
     }
 
     /// The real 25,000-review training archive, extracted with tar; numpy checks the files.
-    @Test func realArchive() async throws {
-        guard let root = try TestSupport.extractArchive() else { return }
+    @Test(.requiresSharedData(TestSupport.archivePath))
+    func realArchive() async throws {
+        let root = try TestSupport.extractArchive()
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.remove(root); TestSupport.remove(dir) }
         let paths = TestSupport.files(under: root)

@@ -16,7 +16,16 @@ enum TestSupport {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static var sharedData: URL { repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data") }
+    /// `../shared/data` next to the repository, or the folder named by the environment variable
+    /// `PIPELINE_SHARED_DATA` when it is set and not empty (`PIPELINE_SHARED_DATA=/nonexistent
+    /// swift test` skips every test marked ``Trait/requiresSharedData(_:sourceLocation:)``).
+    static var sharedData: URL {
+        if let dir = ProcessInfo.processInfo.environment["PIPELINE_SHARED_DATA"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        return repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }
+
+    /// The real IMDB training archive under ``sharedData``.
+    static var archivePath: String { sharedData.appendingPathComponent("aclImdb-train.tar.gz").path }
 
     static func temporaryDirectory(_ tag: String = #function) throws -> String {
         let safe = tag.filter { $0.isLetter || $0.isNumber }
@@ -28,17 +37,19 @@ enum TestSupport {
 
     static func entry(_ path: String, _ text: String) -> DataEntry { DataEntry(path: path, data: Array(text.utf8)) }
 
-    /// The real training archive extracted with tar into a new temporary directory (nil when the
-    /// file is absent). The caller removes it with ``remove(_:)``.
-    static func extractArchive() throws -> String? {
-        let tgz = sharedData.appendingPathComponent("aclImdb-train.tar.gz").path
-        guard FileManager.default.fileExists(atPath: tgz) else { return nil }
+    /// The real training archive (``archivePath``) extracted with tar into a new temporary directory;
+    /// throws when tar fails (a test that calls it is marked ``Trait/requiresSharedData(_:sourceLocation:)``).
+    /// The caller removes it with ``remove(_:)``.
+    static func extractArchive() throws -> String {
+        let tgz = archivePath
         let dir = try temporaryDirectory("archive")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
         p.arguments = ["-xzf", tgz, "-C", dir]
         try p.run(); p.waitUntilExit()
-        return p.terminationStatus == 0 ? dir : nil
+        if p.terminationStatus != 0 { remove(dir) }
+        try #require(p.terminationStatus == 0, "tar -xzf \(tgz) exited with status \(p.terminationStatus)")
+        return dir
     }
 
     static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
@@ -65,6 +76,15 @@ enum TestSupport {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Skips the test (reported as skipped, naming the file) unless `path`, a file of the real data
+    /// under `TestSupport.sharedData`, exists.
+    static func requiresSharedData(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Self {
+        .enabled(if: FileManager.default.fileExists(atPath: path),
+                 "needs ../shared/data/\((path as NSString).lastPathComponent) (absent: \(path))", sourceLocation: sourceLocation)
     }
 }
 

@@ -1,8 +1,14 @@
 import Foundation
 import PipelineCore
+import Testing
 
-/// The nearest ancestor of this file holding `shared/data` (the repo's `../shared/data`).
+/// The nearest ancestor of this file holding `shared/data` (the repo's `../shared/data`), or the
+/// folder named by the environment variable `PIPELINE_SHARED_DATA` when it is set and not empty
+/// (`PIPELINE_SHARED_DATA=/nonexistent swift test` skips every test that needs the real data).
 func sharedData(_ name: String, file: String = #filePath) -> String {
+    if let dir = ProcessInfo.processInfo.environment["PIPELINE_SHARED_DATA"], !dir.isEmpty {
+        return URL(fileURLWithPath: dir).appendingPathComponent(name).path
+    }
     var dir = URL(fileURLWithPath: file).deletingLastPathComponent()
     while dir.path != "/" {
         let candidate = dir.appendingPathComponent("shared/data")
@@ -10,6 +16,15 @@ func sharedData(_ name: String, file: String = #filePath) -> String {
         dir = dir.deletingLastPathComponent()
     }
     return "../shared/data/" + name
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Skips the test (reported as skipped, naming the file) unless `path`, a file of the real data
+    /// resolved by `sharedData(_:)`, exists.
+    static func requiresSharedData(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Self {
+        .enabled(if: FileManager.default.fileExists(atPath: path),
+                 "needs ../shared/data/\((path as NSString).lastPathComponent) (absent: \(path))", sourceLocation: sourceLocation)
+    }
 }
 
 func goldenURL(_ name: String, file: String = #filePath) -> URL {

@@ -17,7 +17,8 @@ func csvChunks(_ text: String, name: String = "t.csv", chunkRows: Int = 4096,
 }
 
 @Suite struct WeatherPreparationTests {
-    @Test func preparesJenaLast1000() async throws {
+    @Test(.requiresSharedData(sharedData("jena-climate-2016-last1000.csv")))
+    func preparesJenaLast1000() async throws {
         let path = sharedData("jena-climate-2016-last1000.csv")
         var csv = CSVReadOptions.jena(source: "jena-climate-2016-last1000.csv"); csv.missing = .keep
         var o = WeatherPreparation.Options()
@@ -43,7 +44,8 @@ func csvChunks(_ text: String, name: String = "t.csv", chunkRows: Int = 4096,
         #expect(abs(meta.baselineMAECelsius - meta.baselineMAE * norm.std[1]) < 1e-12)
     }
 
-    @Test func preparesMpiRoofWithInterpolation() async throws {
+    @Test(.requiresSharedData(sharedData("mpi-roof-2024.csv")))
+    func preparesMpiRoofWithInterpolation() async throws {
         let path = sharedData("mpi-roof-2024.csv")
         var csv = CSVReadOptions.jena(source: "mpi-roof-2024.csv"); csv.missing = .keep
         var o = WeatherPreparation.Options()

@@ -136,7 +136,8 @@ import Testing
         #expect(e.kind == .input && (e.underlying as? IOFailure)?.message == "network down")
     }
 
-    @Test func stoppingEarlyReleasesTheReader() async throws {
+    @Test(.requiresSharedData(TestFiles.sharedData("aclImdb-train.tar.gz")))
+    func stoppingEarlyReleasesTheReader() async throws {
         let path = TestFiles.sharedData("aclImdb-train.tar.gz")
         for _ in 0..<3 {
             var it = FileChunks(path: path).archiveEntries().makeAsyncIterator()
@@ -146,7 +147,8 @@ import Testing
     }
 
     /// The real IMDB archive: 25,000 reviews under train/pos and train/neg (see shared/data/README.md).
-    @Test func realImdbArchive() async throws {
+    @Test(.requiresSharedData(TestFiles.sharedData("aclImdb-train.tar.gz")))
+    func realImdbArchive() async throws {
         let path = TestFiles.sharedData("aclImdb-train.tar.gz")
         let filter = try EntryFilter(include: ["aclImdb/train/{pos,neg}/*.txt"])
         var count = 0, pos = 0

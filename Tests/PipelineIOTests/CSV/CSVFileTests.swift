@@ -10,7 +10,8 @@ import Testing
         return text.components(separatedBy: separator).filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
     }
 
-    @Test func jenaLast1000LoadsExactly() async throws {
+    @Test(.requiresSharedData(sharedData("jena-climate-2016-last1000.csv")))
+    func jenaLast1000LoadsExactly() async throws {
         let path = sharedData("jena-climate-2016-last1000.csv")
         let t = try await CSVFile.read(path: path, options: .jena(source: "jena-climate-2016-last1000.csv"))
         let rows = try textRows(path, encoding: .utf8, separator: "\n")
@@ -34,7 +35,7 @@ import Testing
     /// Counts checked independently with Python when this test was written:
     /// 19,132 data rows × 22 columns, 18 cells `-9999`, all in column 20 `max. PAR (µmol/m²/s)`,
     /// in 18 distinct rows, the first on line 729.
-    @Test(arguments: MissingValuePolicy.allCases)
+    @Test(.requiresSharedData(sharedData("mpi-roof-2024.csv")), arguments: MissingValuePolicy.allCases)
     func mpiRoofLoadsUnderEveryPolicy(_ policy: MissingValuePolicy) async throws {
         let path = sharedData("mpi-roof-2024.csv")
         let o = CSVReadOptions.jena(source: "mpi-roof-2024.csv").with(missing: policy)

@@ -3,8 +3,10 @@ import PipelineCore
 @testable import PipelineIO
 
 /// Shared data directory: the nearest ancestor of this file holding `shared/data`
-/// (the repo's `../shared/data`, also from a development slice that symlinks the tests).
+/// (the repo's `../shared/data`, also from a development slice that symlinks the tests),
+/// or `$PIPELINE_SHARED_DATA` when set (see `sharedDataOverride` in Support/TestFiles.swift).
 func sharedData(_ name: String, file: String = #filePath) -> String {
+    if let dir = sharedDataOverride { return URL(fileURLWithPath: dir).appendingPathComponent(name).path }
     var dir = URL(fileURLWithPath: file).deletingLastPathComponent()
     while dir.path != "/" {
         let candidate = dir.appendingPathComponent("shared/data")

@@ -45,7 +45,9 @@ import Testing
     }
 
     /// A real file against the digest published in shared/data/SHA256SUMS.
-    @Test func matchesPublishedChecksum() throws {
+    @Test(.requiresSharedData(TestFiles.sharedData("SHA256SUMS")),
+          .requiresSharedData(TestFiles.sharedData("mpi-roof-2024.csv")))
+    func matchesPublishedChecksum() throws {
         let sums = try String(contentsOfFile: TestFiles.sharedData("SHA256SUMS"), encoding: .utf8)
         let line = try #require(sums.split(separator: "\n").first { $0.hasSuffix("mpi-roof-2024.csv") })
         let expected = String(line.prefix(64))

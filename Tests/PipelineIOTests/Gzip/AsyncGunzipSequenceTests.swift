@@ -53,7 +53,8 @@ import Testing
     }
 
     /// The real IMDB archive decompresses to exactly what gzip(1) produces.
-    @Test func realArchiveMatchesGzipTool() async throws {
+    @Test(.requiresSharedData(TestFiles.sharedData("aclImdb-train.tar.gz")))
+    func realArchiveMatchesGzipTool() async throws {
         let path = TestFiles.sharedData("aclImdb-train.tar.gz")
         let expected = try await TestFiles.run(["gzip", "-dc", path])
         var out: [UInt8] = []

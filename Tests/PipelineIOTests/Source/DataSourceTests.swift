@@ -48,7 +48,8 @@ import Testing
         #expect(try DataSource.cachePath(for: "http://h/", options: options) == "/c/h/index")
     }
 
-    @Test func entriesFromALocalArchive() async throws {
+    @Test(.requiresSharedData(TestFiles.sharedData("aclImdb-train.tar.gz")))
+    func entriesFromALocalArchive() async throws {
         let path = TestFiles.sharedData("aclImdb-train.tar.gz")
         let filter = try EntryFilter(include: ["aclImdb/README", "aclImdb/imdb.vocab"])
         let entries = try await DataSource.entries(from: path, filter: filter).collect()

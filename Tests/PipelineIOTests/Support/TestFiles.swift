@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import Testing
 
 /// Folders made by `TestFiles.temporaryDirectory`, removed when the test process exits.
 private let createdDirectories = Locked<[String]>([])
@@ -15,9 +16,12 @@ enum TestFiles {
     static let repoRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/data/NAME` next to the repository.
+    /// `../shared/data/NAME` next to the repository, or `$PIPELINE_SHARED_DATA/NAME` when that
+    /// environment variable is set (`PIPELINE_SHARED_DATA=/nonexistent swift test` skips every
+    /// test marked ``Trait/requiresSharedData(_:sourceLocation:)``).
     static func sharedData(_ name: String) -> String {
-        repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data/\(name)").path
+        if let dir = sharedDataOverride { return URL(fileURLWithPath: dir).appendingPathComponent(name).path }
+        return repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data/\(name)").path
     }
 
     /// A fresh empty folder under the system temporary directory.
@@ -82,6 +86,19 @@ enum TestFiles {
     /// Splits `bytes` into chunks of `size` (the last one shorter) as an async sequence.
     static func chunked(_ bytes: [UInt8], size: Int) -> ChunkList {
         ChunkList(chunks: stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) })
+    }
+}
+
+/// The shared data folder named by the environment variable `PIPELINE_SHARED_DATA` (nil when unset
+/// or empty); both `TestFiles.sharedData(_:)` and the CSV tests' `sharedData(_:)` honour it.
+let sharedDataOverride: String? = ProcessInfo.processInfo.environment["PIPELINE_SHARED_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+
+extension Trait where Self == ConditionTrait {
+    /// Skips the test (reported as skipped, naming the file) unless `path`, a file of the real data
+    /// resolved by `TestFiles.sharedData(_:)` or `sharedData(_:)`, exists.
+    static func requiresSharedData(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Self {
+        .enabled(if: FileManager.default.fileExists(atPath: path),
+                 "needs ../shared/data/\((path as NSString).lastPathComponent) (absent: \(path))", sourceLocation: sourceLocation)
     }
 }
 
