@@ -141,8 +141,13 @@ public final class NpyStreamWriter<T: NpyScalar> {
 
     /// Appends whole rows; `values.count` must be a multiple of the row size.
     public func append(_ values: [T]) throws {
+        try values.withUnsafeBufferPointer { try append($0) }
+    }
+
+    /// Appends whole rows from a buffer (no copy into an array first).
+    public func append(_ values: UnsafeBufferPointer<T>) throws {
         precondition(rowSize == 0 || values.count % rowSize == 0, "values are not whole rows")
-        try values.withUnsafeBytes { try file.write($0) }
+        try file.write(UnsafeRawBufferPointer(values))
         rows += rowSize == 0 ? 0 : values.count / rowSize
     }
 

@@ -2,22 +2,84 @@ import PipelineCore
 
 /// Pass 2 of ``prepareImdb(source:into:options:provenance:progress:)``: reads each review's
 /// provisional ids back from the spill file, maps them to final ids, pads the row and streams
-/// chunks of rows to `x_<split>.npy` and labels to `y_<split>.npy`.
+/// chunks of rows to `x_<split>.npy` and labels to `y_<split>.npy`. Chunks of 1,024 rows are
+/// encoded two at a time, the second on a ``WorkerThread``, and written in order.
 struct RowWriter {
+    private var encoders: [RowEncoder]
+    let options: ImdbPrepareOptions
+    static let chunkRows = 1024
+    private let helper = WorkerThread(name: "imdb-rows")
+
+    init(spill: SpillFile, finalId: [Int32], startChar: Int32?, options: ImdbPrepareOptions) {
+        let e = RowEncoder(spill: spill, finalId: finalId, startChar: startChar, options: options)
+        encoders = [e, e]
+        self.options = options
+    }
+
+    /// Ends the helper thread (call once when done with the writer).
+    func close() { helper.stop() }
+
+    mutating func write(_ rows: [ReviewRecord], split: ReviewSplit, x: String, y: String) throws
+        -> ImdbPreparationResult.SplitSummary {
+        var maxlen = options.maxlen ?? 0
+        if options.maxlen == nil {
+            for r in rows { maxlen = max(maxlen, try encoders[0].encode(r)) }
+        }
+        let xw = try NpyStreamWriter<Int32>(path: x, rowShape: [maxlen])
+        let yw = try NpyStreamWriter<Int32>(path: y, rowShape: [])
+        let bufferCount = RowWriter.chunkRows * max(maxlen, 1)
+        let b0 = UnsafeMutablePointer<Int32>.allocate(capacity: bufferCount)
+        let b1 = UnsafeMutablePointer<Int32>.allocate(capacity: bufferCount)
+        defer { b0.deallocate(); b1.deallocate() }
+        var labelCounts: [Int: Int] = [:]
+        var tokens = 0, truncated = 0
+        for r in rows { labelCounts[Int(r.label), default: 0] += 1 }
+        let chunks = stride(from: 0, to: rows.count, by: RowWriter.chunkRows).map {
+            $0..<min(rows.count, $0 + RowWriter.chunkRows)
+        }
+        for pair in stride(from: 0, to: chunks.count, by: 2) {
+            let second = pair + 1 < chunks.count ? chunks[pair + 1] : nil
+            var stats = [(tokens: 0, truncated: 0), (tokens: 0, truncated: 0)]
+            var failure: (any Error)?
+            try encoders.withUnsafeMutableBufferPointer { enc in
+                let e1 = enc.baseAddress! + 1
+                if let second {
+                    helper.submit {
+                        do { stats[1] = try e1.pointee.fill(rows[second], into: b1, maxlen: maxlen) } catch { failure = error }
+                    }
+                }
+                defer { helper.wait() }
+                stats[0] = try enc[0].fill(rows[chunks[pair]], into: b0, maxlen: maxlen)
+            }
+            if let failure { throw failure }
+            for (k, range) in [chunks[pair], second].enumerated() {
+                guard let range else { continue }
+                tokens += stats[k].tokens; truncated += stats[k].truncated
+                try xw.append(UnsafeBufferPointer(start: k == 0 ? b0 : b1, count: range.count * maxlen))
+                try yw.append(rows[range].map(\.label))
+            }
+        }
+        try xw.finish(); try yw.finish()
+        return .init(split: split, count: rows.count, labelCounts: labelCounts, tokens: tokens,
+                     truncated: truncated, maxlen: maxlen)
+    }
+}
+
+/// Encodes and pads rows of one chunk; each thread of ``RowWriter`` has its own (scratch buffers).
+struct RowEncoder {
     let spill: SpillFile
     let finalId: [Int32]
     let startChar: Int32?
     let options: ImdbPrepareOptions
     private var ids: [Int32] = []
     private var encoded: [Int32] = []
-    static let chunkRows = 1024
 
     init(spill: SpillFile, finalId: [Int32], startChar: Int32?, options: ImdbPrepareOptions) {
         self.spill = spill; self.finalId = finalId; self.startChar = startChar; self.options = options
     }
 
     /// Final ids of one review into `encoded` (start char first); returns their count.
-    private mutating func encode(_ r: ReviewRecord) throws -> Int {
+    mutating func encode(_ r: ReviewRecord) throws -> Int {
         try spill.read(offset: r.offset, count: Int(r.length), into: &ids)
         encoded.removeAll(keepingCapacity: true)
         if let s = startChar { encoded.append(s) }
@@ -30,54 +92,32 @@ struct RowWriter {
         return encoded.count
     }
 
-    mutating func write(_ rows: [ReviewRecord], split: ReviewSplit, x: String, y: String) throws
-        -> ImdbPreparationResult.SplitSummary {
-        var maxlen = options.maxlen ?? 0
-        if options.maxlen == nil {
-            for r in rows { maxlen = max(maxlen, try encode(r)) }
-        }
-        let xw = try NpyStreamWriter<Int32>(path: x, rowShape: [maxlen])
-        let yw = try NpyStreamWriter<Int32>(path: y, rowShape: [])
-        var chunk = [Int32](repeating: 0, count: RowWriter.chunkRows * maxlen)
-        var labels: [Int32] = []
-        var labelCounts: [Int: Int] = [:]
-        var tokens = 0, truncated = 0, inChunk = 0
-        for r in rows {
+    /// Rows `rows` padded to `maxlen` into `out` (row-major); the chunk's token and truncation counts.
+    mutating func fill(_ rows: ArraySlice<ReviewRecord>, into out: UnsafeMutablePointer<Int32>, maxlen: Int) throws
+        -> (tokens: Int, truncated: Int) {
+        var tokens = 0, truncated = 0
+        for (i, r) in rows.enumerated() {
             let n = try encode(r)
             tokens += Int(r.length)
             if n > maxlen { truncated += 1 }
-            chunk.withUnsafeMutableBufferPointer { c in
-                encoded.withUnsafeBufferPointer { e in
-                    padRow(e, into: c.baseAddress! + inChunk * maxlen, maxlen: maxlen, padding: options.padding,
-                           truncating: options.truncating, value: options.value)
-                }
-            }
-            labels.append(r.label)
-            labelCounts[Int(r.label), default: 0] += 1
-            inChunk += 1
-            if inChunk == RowWriter.chunkRows {
-                try xw.append(chunk); try yw.append(labels)
-                labels.removeAll(keepingCapacity: true); inChunk = 0
+            encoded.withUnsafeBufferPointer { e in
+                padRow(e, into: out + i * maxlen, maxlen: maxlen, padding: options.padding,
+                       truncating: options.truncating, value: options.value)
             }
         }
-        if inChunk > 0 {
-            try xw.append(Array(chunk[0..<inChunk * maxlen])); try yw.append(labels)
-        }
-        try xw.finish(); try yw.finish()
-        return .init(split: split, count: rows.count, labelCounts: labelCounts, tokens: tokens,
-                     truncated: truncated, maxlen: maxlen)
+        return (tokens, truncated)
     }
 }
 
 /// The content of `meta.json`.
-func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, distinct: Int,
+func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, vocabularyHash: String, distinct: Int,
                   options: ImdbPrepareOptions, provenance: ImdbProvenance) -> [UInt8] {
     func q(_ s: String) -> String { var o: [UInt8] = []; appendJSONString(s, to: &o); return String(decoding: o, as: UTF8.self) }
     var lines = [
         "\"format\": \"pipeline-imdb-prepared\"", "\"version\": 1",
         "\"tool_version\": \(q(provenance.toolVersion))", "\"spec_hash\": \(q(provenance.specHash))",
         "\"source_checksum\": \(q(provenance.sourceChecksum))",
-        "\"vocabulary_hash\": \(q("fnv1a64:" + vocabulary.hash))", "\"vocabulary_file\": \"vocab.json\"",
+        "\"vocabulary_hash\": \(q("fnv1a64:" + vocabularyHash))", "\"vocabulary_file\": \"vocab.json\"",
         "\"index\": \(q(options.index.name))", "\"stored_words\": \(vocabulary.words.count)",
         "\"distinct_train_words\": \(distinct)",
         "\"maxlen\": \(options.maxlen.map(String.init) ?? "null")", "\"padding\": \(q(options.padding.rawValue))",

@@ -72,11 +72,15 @@ final class ParallelTokenCounter {
     }
 
     /// The batch the workers are tokenizing while the caller gathers the next one.
-    private var inFlight: (batch: [(DataEntry, AclImdbPath.Parsed)], parallel: Bool, done: DispatchGroup)?
+    private var inFlight: (batch: [(DataEntry, AclImdbPath.Parsed)], parallel: Bool)?
+    /// One thread per worker (WorkerThread.swift: the shared pool may run "parallel" halves in turn).
+    private lazy var threads: [WorkerThread] = workers.indices.map { WorkerThread(name: "tokenizer-\($0)") }
+
+    deinit { if !workers.isEmpty { for t in threads { t.stop() } } }
 
     /// Waits for the batch in flight (if any), spills it, and starts the pending one on the
-    /// workers without waiting: reading the archive overlaps tokenizing. The wait blocks on a
-    /// futex (no spinning, unlike `concurrentPerform`'s join).
+    /// worker threads without waiting: reading the archive overlaps tokenizing. The wait blocks
+    /// on a semaphore (no spinning, unlike `concurrentPerform`'s join).
     private func dispatchPending() throws {
         try finishInFlight()
         guard !pending.isEmpty else { return }
@@ -85,16 +89,16 @@ final class ParallelTokenCounter {
         pending.reserveCapacity(Self.batchSize)
         let parallel = workers.count == 2 && batch.count >= 64
         let half = parallel ? batch.count / 2 : batch.count
-        let done = DispatchGroup(), workers = self.workers
-        DispatchQueue.global().async(group: done) { workers[0].run(batch[..<half], tag: 0) }
-        if parallel { DispatchQueue.global().async(group: done) { workers[1].run(batch[half...], tag: 1) } }
-        inFlight = (batch, parallel, done)
+        let workers = self.workers
+        threads[0].submit { workers[0].run(batch[..<half], tag: 0) }
+        if parallel { threads[1].submit { workers[1].run(batch[half...], tag: 1) } }
+        inFlight = (batch, parallel)
     }
 
     private func finishInFlight() throws {
-        guard let (batch, parallel, done) = inFlight else { return }
+        guard let (batch, parallel) = inFlight else { return }
         inFlight = nil
-        done.wait()
+        for t in threads { t.wait() }
         var i = 0
         for w in workers.prefix(parallel ? 2 : 1) {
             var offset = spill.count

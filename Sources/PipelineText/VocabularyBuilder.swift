@@ -47,16 +47,24 @@ public final class VocabularyBuilder {
 
     /// Ids of `table` with a count > 0, by count descending then key bytes descending.
     static func rank(_ table: TokenTable, limit: Int?) -> [Int32] {
-        var ids: [Int32] = []
-        ids.reserveCapacity(table.count)
-        for id in 0..<table.count where table.counts[id] > 0 { ids.append(Int32(id)) }
-        ids.sort { a, b in
-            let ca = table.counts[Int(a)], cb = table.counts[Int(b)]
-            if ca != cb { return ca > cb }
-            return lexicographicallyGreater(table.key(Int(a)), table.key(Int(b)))
+        // Sort keys carry the count and the first 8 key bytes (big-endian, zero-padded), so most
+        // comparisons never touch the key arena; equal prefixes fall back to the full bytes.
+        struct Entry { var count: Int64; var prefix: UInt64; var id: Int32 }
+        var entries: [Entry] = []
+        entries.reserveCapacity(table.count)
+        for id in 0..<table.count where table.counts[id] > 0 {
+            let key = table.key(id)
+            var prefix: UInt64 = 0
+            for i in 0..<8 { prefix = prefix << 8 | UInt64(i < key.count ? key[i] : 0) }
+            entries.append(Entry(count: table.counts[id], prefix: prefix, id: Int32(id)))
         }
-        if let limit, ids.count > limit { ids.removeLast(ids.count - limit) }
-        return ids
+        entries.sort { a, b in
+            if a.count != b.count { return a.count > b.count }
+            if a.prefix != b.prefix { return a.prefix > b.prefix }
+            return lexicographicallyGreater(table.key(Int(a.id)), table.key(Int(b.id)))
+        }
+        if let limit, entries.count > limit { entries.removeLast(entries.count - limit) }
+        return entries.map(\.id)
     }
 
     static func lexicographicallyGreater(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PipelineCore
 @testable import PipelineText
 
 @Suite struct VocabularyBuilderTests {
@@ -34,6 +35,30 @@ import Testing
         #expect(v1.words == v2.words)
         #expect(v1.hash == v2.hash)
         #expect(b1.distinctWords == 8)
+    }
+
+    /// The prefix-keyed sort against the plain definition (count descending, then bytes
+    /// descending) on keys that share long prefixes, differ only past 8 bytes, or hold NUL bytes.
+    @Test func rankMatchesTheDefinitionOnAwkwardKeys() {
+        let table = TokenTable()
+        var rng = SeededRandom(seed: 4)
+        let stems: [[UInt8]] = [[], Array("abcdefgh".utf8), Array("abcdefg".utf8), [0x61, 0x00], [0x00], Array("zz".utf8)]
+        for _ in 0..<3_000 {
+            var key = stems[rng.nextInt(below: stems.count)]
+            for _ in 0..<rng.nextInt(below: 4) { key.append([0x00, 0x61, 0x62, 0xFF][rng.nextInt(below: 4)]) }
+            if key.isEmpty { key = [0x62] }
+            let id = key.withUnsafeBufferPointer { table.insert($0) }
+            table.counts[Int(id)] += Int64(1 + rng.nextInt(below: 3))
+        }
+        let ranked = VocabularyBuilder.rank(table, limit: nil)
+        let expected = (0..<Int32(table.count)).sorted { a, b in
+            let ca = table.counts[Int(a)], cb = table.counts[Int(b)]
+            if ca != cb { return ca > cb }
+            return VocabularyBuilder.lexicographicallyGreater(table.key(Int(a)), table.key(Int(b)))
+        }
+        #expect(table.count > 100)
+        #expect(ranked == expected)
+        #expect(VocabularyBuilder.rank(table, limit: 7) == Array(expected.prefix(7)))
     }
 
     @Test func textVectorizationKeepsMaxTokensMinusTwo() {
