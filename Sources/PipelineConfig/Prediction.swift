@@ -12,7 +12,9 @@ import PipelineTraining
 /// try p.predict(text: "A moving, brilliant film.")    // {"probability": 0.93, "label": "positive"}
 /// ```
 ///
-/// The model is rebuilt from the run's `spec.yaml`, its weights read from `model.safetensors`;
+/// The model is rebuilt from the run's `spec.yaml`, its weights read from `model.safetensors`
+/// (the last epoch's) or, with `weights: .best`, from `best.safetensors` (the epoch with the
+/// lowest `val_loss`, kept by `train.checkpoint: best`, as Keras' `ModelCheckpoint(save_best_only=True)`);
 /// text is encoded with the run's own `data/vocab.json` (same standardisation, same indices,
 /// same padding), weather rows normalised with the run's `data/normalization.json`. So a
 /// prediction here equals the model's output inside the run for the same input.
@@ -21,7 +23,13 @@ public struct Prediction {
     public let spec: PipelineSpec
     public let model: Sequential
 
-    public init(runDirectory: String) throws {
+    /// Which weights of a run to load.
+    public enum Weights: String, CaseIterable, Sendable {
+        case last, best
+        var file: String { self == .last ? "model.safetensors" : "best.safetensors" }
+    }
+
+    public init(runDirectory: String, weights: Weights = .last) throws {
         self.runDirectory = runDirectory
         let specPath = runDirectory + "/spec.yaml"
         guard FileManager.default.fileExists(atPath: specPath) else {
@@ -42,7 +50,13 @@ public struct Prediction {
             inputShape = spec.inputShape(features: n.columns.count)
         }
         model = try ModelBuilder.build(spec: spec, inputShape: inputShape)
-        try ModelStore.restore(model, from: runDirectory + "/model.safetensors", optimizer: false)
+        let weightsPath = runDirectory + "/" + weights.file
+        guard FileManager.default.fileExists(atPath: weightsPath) else {
+            throw IOFailure("this run has no \(weights.file)", path: weightsPath,
+                            hint: weights == .best ? "run the pipeline with `train.checkpoint: best` (or --set train.checkpoint=best)"
+                                                   : "the run did not finish; resume it with --resume")
+        }
+        try ModelStore.restore(model, from: weightsPath, optimizer: false)
     }
 
     var vocabulary: Vocabulary { get throws { try Vocabulary.load(from: runDirectory + "/data/vocab.json") } }

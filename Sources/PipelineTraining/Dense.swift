@@ -10,7 +10,9 @@ import PipelineCore
 /// or `[B, T, F]` → `[B, T, H]` (the same kernel at every timestep, as Keras applies `Dense`
 /// to the last axis). Parameters: `kernel` `[F, H]` (glorot_uniform), `bias` `[H]` (zeros).
 /// Cost: one GEMM of `2·B·T·F·H` flops forward, two backward (one when the input gradient is
-/// not needed, see ``computesInputGradient``). `build` throws ``InputError`` for a rank-0 input.
+/// not needed, see ``computesInputGradient``); products of 64+ rows and 2^20+ multiply-adds run
+/// as two halves on two threads (the weight gradient's row sum as two partial sums, added).
+/// `build` throws ``InputError`` for a rank-0 input.
 public final class Dense: Layer {
     public let kind = "Dense"
     public var name: String
@@ -63,8 +65,11 @@ public final class Dense: Layer {
             }
             x.data.withUnsafeBufferPointer { xp in
                 kernel.value.data.withUnsafeBufferPointer { wp in
-                    Gemm.multiply(m: rows, n: h, k: f, a: xp.baseAddress!, lda: f, b: wp.baseAddress!, ldb: h,
-                                  beta: bias == nil ? 0 : 1, c: yp.baseAddress!, ldc: h)
+                    let xs = xp.baseAddress!, ws = wp.baseAddress!, ys = yp.baseAddress!, beta: Float = bias == nil ? 0 : 1
+                    Self.overRows(rows, work: rows * f * h) { r in
+                        Kernels.gemm(m: r.count, n: h, k: f, a: xs + r.lowerBound * f, lda: f, b: ws, ldb: h,
+                                     beta: beta, c: ys + r.lowerBound * h, ldc: h)
+                    }
                 }
             }
             activation.apply(yp.baseAddress!, rows: rows, width: h)
@@ -85,8 +90,22 @@ public final class Dense: Layer {
         dz.data.withUnsafeBufferPointer { dzp in
             x.data.withUnsafeBufferPointer { xp in                    // dW[F,H] += xᵀ · dz
                 kernel.grad.data.withUnsafeMutableBufferPointer { gp in
-                    Gemm.multiply(transA: true, m: f, n: h, k: rows, a: xp.baseAddress!, lda: f,
-                                  b: dzp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
+                    let xs = xp.baseAddress!, ds = dzp.baseAddress!, gs = gp.baseAddress!
+                    guard Self.splits(rows, work: rows * f * h) else {
+                        Kernels.gemm(transA: true, m: f, n: h, k: rows, a: xs, lda: f, b: ds, ldb: h, beta: 1, c: gs, ldc: h)
+                        return
+                    }
+                    // The sum over rows in two halves on two threads, the second into a partial.
+                    let half = rows / 2
+                    var partial = [Float](repeating: 0, count: f * h)
+                    partial.withUnsafeMutableBufferPointer { pp in
+                        let ps = pp.baseAddress!
+                        ParallelPair.run(
+                            { Kernels.gemm(transA: true, m: f, n: h, k: half, a: xs, lda: f, b: ds, ldb: h, beta: 1, c: gs, ldc: h) },
+                            { Kernels.gemm(transA: true, m: f, n: h, k: rows - half, a: xs + half * f, lda: f, b: ds + half * h,
+                                           ldb: h, c: ps, ldc: h) })
+                        for i in 0..<(f * h) { gs[i] += ps[i] }
+                    }
                 }
             }
             if let bias {                                              // db[H] += Σ_rows dz
@@ -101,11 +120,24 @@ public final class Dense: Layer {
         dz.data.withUnsafeBufferPointer { dzp in
             kernel.value.data.withUnsafeBufferPointer { wp in
                 dx.data.withUnsafeMutableBufferPointer { dxp in
-                    Gemm.multiply(transB: true, m: rows, n: f, k: h, a: dzp.baseAddress!, lda: h,
-                                  b: wp.baseAddress!, ldb: h, c: dxp.baseAddress!, ldc: f)
+                    let ds = dzp.baseAddress!, ws = wp.baseAddress!, xs = dxp.baseAddress!
+                    Self.overRows(rows, work: rows * f * h) { r in
+                        Kernels.gemm(transB: true, m: r.count, n: f, k: h, a: ds + r.lowerBound * h, lda: h,
+                                     b: ws, ldb: h, c: xs + r.lowerBound * f, ldc: f)
+                    }
                 }
             }
         }
         return dx
+    }
+
+    /// Whether `rows` rows of `work` multiply-adds are worth two threads (≥ 64 rows, ≥ 2^20).
+    static func splits(_ rows: Int, work: Int) -> Bool { rows >= 64 && work >= 1 << 20 }
+
+    /// `body` over `0..<rows`, as two halves on two threads when ``splits(_:work:)``.
+    static func overRows(_ rows: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        guard splits(rows, work: work) else { body(0..<rows); return }
+        let half = rows / 2
+        ParallelPair.run({ body(0..<half) }, { body(half..<rows) })
     }
 }

@@ -105,12 +105,17 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         #expect(!weights.isEmpty)
         let same = weights.allSatisfy { best[$0]?.data == final[$0]?.data }
         #expect(same == (bestEpoch == valLoss.count - 1), "best epoch \(bestEpoch + 1) of \(valLoss): \(same)")
+        // `predict`/`evaluate --weights best` load exactly those weights.
+        let loaded = try Prediction(runDirectory: out, weights: .best).model.parameters
+        #expect(!loaded.isEmpty && loaded.allSatisfy { best[$0.name]?.data == $0.value.data })
         // Without `best` there is no such file.
         let plain = scratch("plain")
         let spec2 = try PipelineSpec.load(path: repoRoot + "/pipelines/fixtures/jena-dense.yaml",
                                           overrides: .init(sets: [try SpecOverride(parsing: "train.epochs=1")], output: plain))
         _ = try await PipelineRunner(spec: spec2, progress: .quiet).run()
         #expect(!FileManager.default.fileExists(atPath: plain + "/best.safetensors"))
+        let missing = try #require(throws: IOFailure.self) { try Prediction(runDirectory: plain, weights: .best) }
+        #expect(missing.description.contains("best.safetensors") && missing.description.contains("checkpoint"))
     }
 
     @Test func existingOutputFolderIsNotOverwrittenSilently() async throws {

@@ -59,4 +59,33 @@ struct DenseGolden: Decodable {
         }
         #expect(grads[0] == grads[1])
     }
+
+    /// A batch big enough to run on two threads (128 × 300 × 32 multiply-adds) against the
+    /// definition in Double: y = relu(xW + b), dW = xᵀdz, db = Σdz, dx = dz Wᵀ.
+    @Test func twoThreadProductsMatchTheDefinition() throws {
+        let rows = 128, f = 300, h = 32
+        #expect(Dense.splits(rows, work: rows * f * h))
+        let layer = try LayerGradientCheck.built(Dense(units: h, activation: .relu), inputShape: [f])
+        layer.bias!.value = GradientCheck.random([h], seed: 9)
+        let x = GradientCheck.random([rows, f], seed: 7), dy = GradientCheck.random([rows, h], seed: 8)
+        var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 0))
+        let y = layer.forward(x, context: &ctx)
+        let dx = layer.backward(dy)
+        let w = layer.kernel!.value.data, b = layer.bias!.value.data
+        var ey = [Float](repeating: 0, count: rows * h), dz = [Double](repeating: 0, count: rows * h)
+        for r in 0..<rows { for j in 0..<h {
+            var s = Double(b[j])
+            for k in 0..<f { s += Double(x.data[r * f + k]) * Double(w[k * h + j]) }
+            ey[r * h + j] = Float(max(s, 0))
+            dz[r * h + j] = s > 0 ? Double(dy.data[r * h + j]) : 0
+        } }
+        checkClose(y.data, ey, tolerance: 1e-4, "y")
+        var dW = [Float](repeating: 0, count: f * h), db = [Float](repeating: 0, count: h), edx = [Float](repeating: 0, count: rows * f)
+        for k in 0..<f { for j in 0..<h { dW[k * h + j] = Float((0..<rows).reduce(0.0) { $0 + Double(x.data[$1 * f + k]) * dz[$1 * h + j] }) } }
+        for j in 0..<h { db[j] = Float((0..<rows).reduce(0.0) { $0 + dz[$1 * h + j] }) }
+        for r in 0..<rows { for k in 0..<f { edx[r * f + k] = Float((0..<h).reduce(0.0) { $0 + dz[r * h + $1] * Double(w[k * h + $1]) }) } }
+        checkClose(layer.kernel!.grad.data, dW, tolerance: 1e-4, "dW")
+        checkClose(layer.bias!.grad.data, db, tolerance: 1e-4, "db")
+        checkClose(dx.data, edx, tolerance: 1e-4, "dx")
+    }
 }
