@@ -15,5 +15,8 @@ import Testing
             block.deallocate()
         }
         #expect(try #require(StepMemory.heapFreeBytes) >= size)
+        // Once applied, asking for the process defaults changes nothing (documented).
+        StepMemory.keepProcessDefaults()
+        #expect(StepMemory.retainFreedMemory())
     }
 }
