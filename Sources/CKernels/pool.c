@@ -61,3 +61,28 @@ void ck_maxpool_fwd(int B, int T, int C, int P, int S, int Tout, const float *x,
 void ck_scatter_add(long n, const float *src, const int *idx, float *dst) {
     for (long k = 0; k < n; k++) dst[idx[k]] += src[k];
 }
+
+/* dst[ids[r]*ldd + j] += src[r*lds + j] for r < rows, j < w (embedding-table gradients). */
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma")))
+static void scatter_rows_avx2(long rows, int w, const float *src, long lds, const int *ids, float *dst, long ldd) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = src + r * lds;
+        float *d = dst + (long)ids[r] * ldd;
+        int j = 0;
+        for (; j + 8 <= w; j += 8) _mm256_storeu_ps(d + j, _mm256_add_ps(_mm256_loadu_ps(d + j), _mm256_loadu_ps(s + j)));
+        for (; j < w; j++) d[j] += s[j];
+    }
+}
+#endif
+
+void ck_scatter_rows(long rows, int w, const float *src, long lds, const int *ids, float *dst, long ldd) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (ck_simd_available()) { scatter_rows_avx2(rows, w, src, lds, ids, dst, ldd); return; }
+#endif
+    for (long r = 0; r < rows; r++) {
+        const float *s = src + r * lds;
+        float *d = dst + (long)ids[r] * ldd;
+        for (int j = 0; j < w; j++) d[j] += s[j];
+    }
+}

@@ -124,10 +124,7 @@ extension RecurrentLayer: EmbeddingConsumer {
         idsTimeMajor.withUnsafeBufferPointer { ids in
             for s in spans {
                 let w = s.gates * h, col = s.gate0 * h, dz = s.dz + r0 * s.ld
-                for r in 0..<n {
-                    let src = dz + r * s.ld, dst = dP + Int(ids[r0 + r]) * kh + col
-                    for j in 0..<w { dst[j] += src[j] }
-                }
+                ck_scatter_rows(n, Int32(w), dz, s.ld, ids.baseAddress! + r0, dP + col, kh)
                 if let dB { ck_colsum_acc(n, Int32(w), dz, s.ld, dB + col) }
             }
         }

@@ -87,3 +87,6 @@ long ck_heap_free_bytes(void);
  * Flat indices must fit in an int (B·T·C < 2^31). ck_scatter_add: dst[idx[k]] += src[k]. */
 void ck_maxpool_fwd(int B, int T, int C, int P, int S, int Tout, const float *x, float *y, int *idx);
 void ck_scatter_add(long n, const float *src, const int *idx, float *dst);
+/* dst[ids[r]*ldd + j] += src[r*lds + j] for r < rows, j < w: rows scattered by index (the
+ * fused embedding's table gradient). Rows with equal ids are added in order r. */
+void ck_scatter_rows(long rows, int w, const float *src, long lds, const int *ids, float *dst, long ldd);
