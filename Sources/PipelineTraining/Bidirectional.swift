@@ -55,10 +55,41 @@ public final class Bidirectional: Layer {
     }
 
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
-        yForward = forwardLayer.forward(x, context: &context)
-        yBackward = backwardLayer.forward(x, context: &context)
+        forwardLayer.embedded = nil; backwardLayer.embedded = nil
+        if directionsInParallel(x) {
+            runDirectionsInParallel(x, context: &context)
+        } else {
+            yForward = forwardLayer.forward(x, context: &context)
+            yBackward = backwardLayer.forward(x, context: &context)
+        }
         return merged()
     }
+
+    /// Whether the two directions run at the same time, one per thread, instead of one after the
+    /// other with each batch split in two (the layers' own rule: `parallelMinBatch`). A whole
+    /// batch per thread gives each direction bigger products and spares the split's copies.
+    private func directionsInParallel(_ x: Tensor) -> Bool {
+        let b = x.shape.first ?? 0
+        return b >= 2 && b >= forwardLayer.parallelMinBatch && b >= backwardLayer.parallelMinBatch
+    }
+
+    /// Both directions' forward passes at once. Their dropout masks are drawn first, forward
+    /// layer then backward layer, exactly as the sequential order consumes the stream.
+    private func runDirectionsInParallel(_ x: Tensor, context: inout ForwardContext) {
+        let b = x.shape[0]
+        forwardLayer.presetMasks = forwardLayer.drawMasks(batch: b, context: &context)
+        backwardLayer.presetMasks = backwardLayer.drawMasks(batch: b, context: &context)
+        var c1 = context, c2 = context
+        var y1 = Tensor(shape: [0]), y2 = Tensor(shape: [0])
+        let f = forwardLayer, r = backwardLayer
+        ParallelPair.run({ y1 = f.forwardWhole(x, context: &c1) }, { y2 = r.forwardWhole(x, context: &c2) })
+        f.splitRows = 0; r.splitRows = 0
+        yForward = y1; yBackward = y2
+        parallelDirections = true
+    }
+
+    /// Whether the last forward ran the directions in parallel (backward does the same).
+    private var parallelDirections = false
 
     /// Whether backward computes dL/dx (``Sequential`` clears it for the first trainable layer).
     public var computesInputGradient: Bool {
@@ -93,13 +124,22 @@ public final class Bidirectional: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         let (dF, dB) = splitGradient(dy)
-        var dx = forwardLayer.backward(dF)
-        let dxB = backwardLayer.backward(dB)
+        var (dx, dxB) = backwardDirections(dF, dB)
         guard computesInputGradient else { return dx }
         dx.data.withUnsafeMutableBufferPointer { d in
             dxB.data.withUnsafeBufferPointer { e in for i in 0..<d.count { d[i] += e[i] } }
         }
         return dx
+    }
+
+    /// Both directions' backward passes, at the same time when their forward passes were.
+    private func backwardDirections(_ dF: Tensor, _ dB: Tensor) -> (Tensor, Tensor) {
+        guard parallelDirections else { return (forwardLayer.backward(dF), backwardLayer.backward(dB)) }
+        parallelDirections = false
+        var d1 = Tensor(shape: [0]), d2 = Tensor(shape: [0])
+        let f = forwardLayer, r = backwardLayer
+        ParallelPair.run({ d1 = f.backwardWhole(dF) }, { d2 = r.backwardWhole(dB) })
+        return (d1, d2)
     }
 
     /// dL/dy of the merged output → each direction's dL/dy (the backward one in processing order).
@@ -153,14 +193,22 @@ extension Bidirectional: EmbeddingConsumer {
     }
 
     func forward(ids: Tensor, embedding: Embedding, context: inout ForwardContext) -> Tensor {
-        yForward = forwardLayer.forward(ids: ids, embedding: embedding, context: &context)
-        yBackward = backwardLayer.forward(ids: ids, embedding: embedding, context: &context)
+        guard directionsInParallel(ids) else {
+            yForward = forwardLayer.forward(ids: ids, embedding: embedding, context: &context)
+            yBackward = backwardLayer.forward(ids: ids, embedding: embedding, context: &context)
+            return merged()
+        }
+        forwardLayer.project(embedding)
+        backwardLayer.project(embedding)
+        runDirectionsInParallel(ids, context: &context)
+        if !context.training { forwardLayer.embedded = nil; backwardLayer.embedded = nil }
         return merged()
     }
 
     func backwardIntoEmbedding(_ dy: Tensor, embedding: Embedding) {
         let (dF, dB) = splitGradient(dy)
-        forwardLayer.backwardIntoEmbedding(dF, embedding: embedding)
-        backwardLayer.backwardIntoEmbedding(dB, embedding: embedding)
+        _ = backwardDirections(dF, dB)
+        forwardLayer.finishEmbeddedBackward(embedding)      // both write the table's gradient:
+        backwardLayer.finishEmbeddedBackward(embedding)     // one after the other
     }
 }

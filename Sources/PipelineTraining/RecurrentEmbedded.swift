@@ -41,6 +41,14 @@ extension RecurrentLayer: EmbeddingConsumer {
     }
 
     func forward(ids: Tensor, embedding: Embedding, context: inout ForwardContext) -> Tensor {
+        project(embedding)
+        let y = forwardSplitting(ids, context: &context)
+        if !context.training { embedded = nil }
+        return y
+    }
+
+    /// Sets `embedded` to `P = E·K` for this batch (two threads over the table's rows).
+    func project(_ embedding: Embedding) {
         guard let table = embedding.embeddings, let kernel else { preconditionFailure("\(kind) '\(name)' used before build") }
         let v = embedding.inputDim, f = inputFeatures, kh = gates * units
         var p = [Float](repeating: 0, count: v * kh)
@@ -56,16 +64,19 @@ extension RecurrentLayer: EmbeddingConsumer {
             }
         }
         embedded = EmbeddedProjection(table: p, vocabulary: v)
-        let y = forwardSplitting(ids, context: &context)
-        if !context.training { embedded = nil }
-        return y
     }
 
     func backwardIntoEmbedding(_ dy: Tensor, embedding: Embedding) {
+        _ = backward(dy)                                    // fills dP (both halves summed)
+        finishEmbeddedBackward(embedding)
+    }
+
+    /// `dK += Eᵀ·dP` and `dE += dP·Kᵀ` (on two threads) from the `dP` a backward pass left.
+    /// Writes `embedding`'s gradient: never run two of these at the same time.
+    func finishEmbeddedBackward(_ embedding: Embedding) {
         guard let projection = embedded, let table = embedding.embeddings, let kernel else {
             preconditionFailure("\(kind) '\(name)': backward without an embedded forward")
         }
-        _ = backward(dy)                                    // fills dP (both halves summed)
         let v = projection.vocabulary, f = inputFeatures, kh = gates * units
         let dP = UnsafePointer(tableGrad.pointer)
         var dK = [Float](repeating: 0, count: f * kh)
