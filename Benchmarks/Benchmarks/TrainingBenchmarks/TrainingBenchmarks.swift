@@ -22,7 +22,8 @@ func model(_ file: String) throws -> (Sequential, Batch) {
 let models = ["imdb-simplernn", "imdb-lstm", "imdb-gru", "imdb-bilstm", "imdb-stacked-simplernn",
               "jena-dense", "jena-gru", "jena-gru-dropout", "jena-stacked-gru", "jena-bigru", "jena-conv1d-gru"]
 
-/// Keeps every recurrent layer of `m` on one thread (the baseline of the two-thread split).
+/// Keeps every recurrent layer of `m` on one thread (the baseline of the two-thread split; since
+/// session 3 Conv1D, Dense and the fused embedding table still use two threads in both variants).
 func oneThread(_ m: Sequential) {
     for layer in m.layers {
         if let r = layer as? RecurrentLayer { r.parallelMinBatch = .max }
