@@ -1,18 +1,17 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A dedicated OS thread that runs one job at a time: CPU-bound work handed over with two
-/// semaphores, off the shared pool.
+/// A dedicated OS thread that runs one job at a time: CPU-bound work handed over with
+/// a mutex and a condition, off the shared pool.
 ///
 /// ```swift
 /// let worker = WorkerThread(name: "tokenizer-1")
 /// worker.submit { tokenize(secondHalf) }
 /// tokenize(firstHalf)                  // the caller works meanwhile
-/// worker.wait()                        // blocks on a semaphore until the job is done
+/// worker.wait()                        // sleeps until the job is done
 /// worker.stop()                        // the thread ends (also done by deinit of the owner)
 /// ```
 ///
@@ -20,21 +19,24 @@ import Darwin
 /// root-queue threads (one per core). A job queued there while an async caller blocks on its
 /// result can wait for a free pool thread, so "two halves in parallel" silently ran one after
 /// the other (measured in `pipeline prepare`); `concurrentPerform`'s join also spins in
-/// `sched_yield`. A thread of our own always runs the job at once and waits on a futex.
+/// `sched_yield`. A thread of our own always runs the job at once; waiting sleeps on a condition.
 /// Semantics: `submit` then `wait`, strictly alternating (precondition). The job runs on the
 /// worker thread; writes made before `submit` are visible to it and its writes are visible
-/// after `wait` (semaphore ordering). Cost: one thread (its stack) for the worker's lifetime;
-/// ~10 µs per hand-over. The thread holds the worker until `stop()`.
+/// after `wait` (mutex ordering). Cost: one thread (its stack) for the worker's lifetime;
+/// ~10–20 µs per hand-over on an idle machine. The thread holds the worker until `stop()`.
 public final class WorkerThread: @unchecked Sendable {
-    private let start = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private var job: (() -> Void)?
-    private var pending = false
-    private var stopped = false
+    // A pthread mutex and condition (not DispatchSemaphore): ThreadSanitizer sees their ordering.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var job: (() -> Void)?          // set by submit, cleared by the worker when done
+    private var stopping = false
+    private var pending = false             // the caller's view: a job was submitted, not waited for
     public let name: String
 
     public init(name: String) {
         self.name = name
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
         var thread = pthread_t()
         let box = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { arg in
@@ -46,37 +48,49 @@ public final class WorkerThread: @unchecked Sendable {
         pthread_detach(thread)
     }
 
+    deinit {
+        pthread_cond_destroy(changed); pthread_mutex_destroy(mutex)
+        changed.deallocate(); mutex.deallocate()
+    }
+
     private func loop() {
+        pthread_mutex_lock(mutex)
         while true {
-            start.wait()
-            guard let job else { return }
-            job()
-            self.job = nil
-            finished.signal()
+            while job == nil && !stopping { pthread_cond_wait(changed, mutex) }
+            guard let work = job else { break }
+            pthread_mutex_unlock(mutex)
+            work()
+            pthread_mutex_lock(mutex)
+            job = nil
+            pthread_cond_broadcast(changed)
         }
+        pthread_mutex_unlock(mutex)
     }
 
     /// Starts `job` on the worker thread and returns at once.
     public func submit(_ job: @escaping () -> Void) {
-        precondition(!pending && !stopped, "WorkerThread '\(name)': submit while a job is pending or after stop")
+        pthread_mutex_lock(mutex)
+        precondition(!pending && !stopping, "WorkerThread '\(name)': submit while a job is pending or after stop")
         self.job = job
         pending = true
-        start.signal()
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 
     /// Blocks until the submitted job has finished (returns at once when none is pending).
     public func wait() {
-        guard pending else { return }
-        finished.wait()
+        pthread_mutex_lock(mutex)
+        while job != nil { pthread_cond_wait(changed, mutex) }
         pending = false
+        pthread_mutex_unlock(mutex)
     }
 
     /// Lets the thread end once any pending job is done; the worker cannot be used afterwards.
     public func stop() {
         wait()
-        guard !stopped else { return }
-        stopped = true
-        job = nil
-        start.signal()
+        pthread_mutex_lock(mutex)
+        stopping = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 }

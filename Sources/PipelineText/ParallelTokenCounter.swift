@@ -74,13 +74,13 @@ final class ParallelTokenCounter {
     /// The batch the workers are tokenizing while the caller gathers the next one.
     private var inFlight: (batch: [(DataEntry, AclImdbPath.Parsed)], parallel: Bool)?
     /// One thread per worker (WorkerThread.swift: the shared pool may run "parallel" halves in turn).
-    private lazy var threads: [WorkerThread] = workers.indices.map { WorkerThread(name: "tokenizer-\($0)") }
+    private var threads: [WorkerThread] = []             // started on the first batch
 
-    deinit { if !workers.isEmpty { for t in threads { t.stop() } } }
+    deinit { for t in threads { t.stop() } }
 
     /// Waits for the batch in flight (if any), spills it, and starts the pending one on the
     /// worker threads without waiting: reading the archive overlaps tokenizing. The wait blocks
-    /// on a semaphore (no spinning, unlike `concurrentPerform`'s join).
+    /// on a condition (no spinning, unlike `concurrentPerform`'s join).
     private func dispatchPending() throws {
         try finishInFlight()
         guard !pending.isEmpty else { return }
@@ -90,6 +90,7 @@ final class ParallelTokenCounter {
         let parallel = workers.count == 2 && batch.count >= 64
         let half = parallel ? batch.count / 2 : batch.count
         let workers = self.workers
+        if threads.isEmpty { threads = workers.indices.map { WorkerThread(name: "tokenizer-\($0)") } }
         threads[0].submit { workers[0].run(batch[..<half], tag: 0) }
         if parallel { threads[1].submit { workers[1].run(batch[half...], tag: 1) } }
         inFlight = (batch, parallel)
