@@ -155,6 +155,11 @@ public struct Prediction {
             var o: [String: JSONValue] = ["windows": .int(steps * batch), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }
             if let mae = logs["mae"] ?? logs["loss"] { o["mae_celsius"] = .number(mae * n.std[target]) }
+            // The book's yardstick on the same file: "the temperature in `delay` rows equals the
+            // temperature now", over every window (normalised units, then °C).
+            let baseline = NaiveBaseline.allWindowsMAE(gen)
+            o["baseline_mae"] = .number(baseline)
+            o["baseline_mae_celsius"] = .number(baseline * n.std[target])
             return .object(o)
         }
     }

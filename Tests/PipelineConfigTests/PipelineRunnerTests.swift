@@ -150,6 +150,22 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         #expect(abs((eval["loss"]?.double ?? 0) - (run["final"]?["test_loss"]?.double ?? 1)) < 1e-5)
     }
 
+    /// `evaluate` on a weather CSV: the model's MAE over every full batch of windows, in
+    /// normalised units and °C, beside the common-sense baseline over the same file.
+    @Test func weatherEvaluationReportsTheBaselineBesideTheModel() async throws {
+        let out = scratch("evaluate-weather")
+        let spec = try PipelineSpec.load(path: repoRoot + "/pipelines/fixtures/jena-gru.yaml",
+                                         overrides: .init(sets: [try SpecOverride(parsing: "train.epochs=1")], output: out))
+        _ = try await PipelineRunner(spec: spec, progress: .quiet).run()
+        let eval = try await Prediction(runDirectory: out).evaluate(source: repoRoot + "/fixtures/jena-mini.csv")
+        let mae = try #require(eval["mae"]?.double), baseline = try #require(eval["baseline_mae"]?.double)
+        let maeC = try #require(eval["mae_celsius"]?.double), baselineC = try #require(eval["baseline_mae_celsius"]?.double)
+        #expect((eval["windows"]?.double ?? 0) > 0)
+        #expect(mae > 0 && mae.isFinite && baseline > 0 && baseline.isFinite)
+        #expect(abs(maeC / mae - baselineC / baseline) < 1e-9)        // the same target std
+        #expect(baseline != mae)
+    }
+
     @Test func compareTablesAndOverlay() async throws {
         var dirs: [String] = []
         for m in ["jena-dense", "jena-gru"] {
