@@ -37,14 +37,14 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "A weather CSV whose last window is used.") var csv: String?
     @Flag(help: "Print the result as one JSON object.") var json = false
     @Option(help: "Which weights: last (model.safetensors) or best (best.safetensors, from train.checkpoint: best).")
-    var weights: WeightsOption = .last
+    var weights: Prediction.Weights = .last
 
     func validate() throws {
         if [text, file, csv].compactMap({ $0 }).count != 1 { throw ValidationError("give exactly one of --text, --file or --csv") }
     }
 
     func run() async throws {
-        let p = try Prediction(runDirectory: run, weights: weights.choice)
+        let p = try Prediction(runDirectory: run, weights: weights)
         let result: JSONValue
         if let text { result = try p.predict(text: text) }
         else if let file { result = try p.predict(file: file) }
@@ -63,18 +63,15 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Held-out data: path or URL.") var source: String
     @Flag(help: "Print the result as one JSON object.") var json = false
     @Option(help: "Which weights: last (model.safetensors) or best (best.safetensors, from train.checkpoint: best).")
-    var weights: WeightsOption = .last
+    var weights: Prediction.Weights = .last
     @Flag(help: "No progress output.") var quiet = false
 
     func run() async throws {
-        let p = try Prediction(runDirectory: run, weights: weights.choice)
+        let p = try Prediction(runDirectory: run, weights: weights)
         let result = try await p.evaluate(source: PathResolution.absoluteIfLocal(source), progress: quiet || json ? .quiet : .automatic)
         Console.output(json ? result.text + "\n" : Prediction.describe(result) + "\n")
     }
 }
 
 /// `--weights last|best` for `predict` and `evaluate`.
-enum WeightsOption: String, ExpressibleByArgument, CaseIterable {
-    case last, best
-    var choice: Prediction.Weights { self == .last ? .last : .best }
-}
+extension Prediction.Weights: ExpressibleByArgument {}

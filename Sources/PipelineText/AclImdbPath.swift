@@ -72,15 +72,4 @@ public enum AclImdbPath {
         }
         return v
     }
-
-    /// A non-negative decimal integer of at most 18 digits, or nil.
-    static func decimal(_ s: Substring) -> Int? {
-        guard !s.isEmpty, s.utf8.count <= 18 else { return nil }
-        var v = 0
-        for b in s.utf8 {
-            guard b >= 0x30 && b <= 0x39 else { return nil }
-            v = v * 10 + Int(b - 0x30)
-        }
-        return v
-    }
 }

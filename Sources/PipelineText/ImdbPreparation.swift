@@ -74,7 +74,7 @@ public func prepareImdb<Source: AsyncSequence>(
         }
     }
     // Pass 2: per split, order, encode, pad, stream out.
-    var writer = RowWriter(spill: spill, finalId: finalId, startChar: options.index.startChar, options: options)
+    let writer = RowWriter(spill: spill, finalId: finalId, startChar: options.index.startChar, options: options)
     defer { writer.close() }
     var summaries: [ImdbPreparationResult.SplitSummary] = []
     var files: [String] = []

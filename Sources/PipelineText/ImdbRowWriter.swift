@@ -5,25 +5,25 @@ import PipelineCore
 /// chunks of rows to `x_<split>.npy` and labels to `y_<split>.npy`. Chunks of 1,024 rows are
 /// encoded two at a time, the second on a ``WorkerThread``, and written in order.
 struct RowWriter {
-    private var encoders: [RowEncoder]
+    private let encoders: (RowEncoder, RowEncoder)       // this thread's, the helper's
     let options: ImdbPrepareOptions
     static let chunkRows = 1024
     private let helper = WorkerThread(name: "imdb-rows")
 
     init(spill: SpillFile, finalId: [Int32], startChar: Int32?, options: ImdbPrepareOptions) {
-        let e = RowEncoder(spill: spill, finalId: finalId, startChar: startChar, options: options)
-        encoders = [e, e]
+        encoders = (RowEncoder(spill: spill, finalId: finalId, startChar: startChar, options: options),
+                    RowEncoder(spill: spill, finalId: finalId, startChar: startChar, options: options))
         self.options = options
     }
 
     /// Ends the helper thread (call once when done with the writer).
     func close() { helper.stop() }
 
-    mutating func write(_ rows: [ReviewRecord], split: ReviewSplit, x: String, y: String) throws
+    func write(_ rows: [ReviewRecord], split: ReviewSplit, x: String, y: String) throws
         -> ImdbPreparationResult.SplitSummary {
         var maxlen = options.maxlen ?? 0
         if options.maxlen == nil {
-            for r in rows { maxlen = max(maxlen, try encoders[0].encode(r)) }
+            for r in rows { maxlen = max(maxlen, try encoders.0.encode(r)) }
         }
         let xw = try NpyStreamWriter<Int32>(path: x, rowShape: [maxlen])
         let yw = try NpyStreamWriter<Int32>(path: y, rowShape: [])
@@ -41,15 +41,15 @@ struct RowWriter {
             let second = pair + 1 < chunks.count ? chunks[pair + 1] : nil
             var stats = [(tokens: 0, truncated: 0), (tokens: 0, truncated: 0)]
             var failure: (any Error)?
-            try encoders.withUnsafeMutableBufferPointer { enc in
-                let e1 = enc.baseAddress! + 1
-                if let second {
-                    helper.submit {
-                        do { stats[1] = try e1.pointee.fill(rows[second], into: b1, maxlen: maxlen) } catch { failure = error }
-                    }
+            let (mine, helpers) = encoders
+            if let second {
+                helper.submit {
+                    do { stats[1] = try helpers.fill(rows[second], into: b1, maxlen: maxlen) } catch { failure = error }
                 }
+            }
+            do {
                 defer { helper.wait() }
-                stats[0] = try enc[0].fill(rows[chunks[pair]], into: b0, maxlen: maxlen)
+                stats[0] = try mine.fill(rows[chunks[pair]], into: b0, maxlen: maxlen)
             }
             if let failure { throw failure }
             for (k, range) in [chunks[pair], second].enumerated() {
@@ -66,7 +66,7 @@ struct RowWriter {
 }
 
 /// Encodes and pads rows of one chunk; each thread of ``RowWriter`` has its own (scratch buffers).
-struct RowEncoder {
+final class RowEncoder {
     let spill: SpillFile
     let finalId: [Int32]
     let startChar: Int32?
@@ -79,7 +79,7 @@ struct RowEncoder {
     }
 
     /// Final ids of one review into `encoded` (start char first); returns their count.
-    mutating func encode(_ r: ReviewRecord) throws -> Int {
+    func encode(_ r: ReviewRecord) throws -> Int {
         try spill.read(offset: r.offset, count: Int(r.length), into: &ids)
         encoded.removeAll(keepingCapacity: true)
         if let s = startChar { encoded.append(s) }
@@ -93,7 +93,7 @@ struct RowEncoder {
     }
 
     /// Rows `rows` padded to `maxlen` into `out` (row-major); the chunk's token and truncation counts.
-    mutating func fill(_ rows: ArraySlice<ReviewRecord>, into out: UnsafeMutablePointer<Int32>, maxlen: Int) throws
+    func fill(_ rows: ArraySlice<ReviewRecord>, into out: UnsafeMutablePointer<Int32>, maxlen: Int) throws
         -> (tokens: Int, truncated: Int) {
         var tokens = 0, truncated = 0
         for (i, r) in rows.enumerated() {

@@ -84,16 +84,8 @@ public final class Conv1D: Layer {
     /// it to `false` to compare against the per-tap products.
     public var windowedProducts = true
 
-    /// Samples per half when a batch is split over two threads (`nil`: one thread).
-    private func halves(batch b: Int) -> Int? {
-        b >= 2 && b * tOut * kernelSize * c * filters >= 1 << 20 ? (b + 1) / 2 : nil
-    }
-
-    /// Runs `body` over `0..<b` in two halves on two threads when the work is large enough.
-    private func overSamples(_ b: Int, _ body: (Range<Int>) -> Void) {
-        guard let half = halves(batch: b) else { body(0..<b); return }
-        ParallelPair.run({ body(0..<half) }, { body(half..<b) })
-    }
+    /// Whether a batch of `b` samples is worth two threads (2^20+ multiply-adds).
+    private func splits(batch b: Int) -> Bool { b >= 2 && b * tOut * kernelSize * c * filters >= 1 << 20 }
 
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard let kernel, let bias else { preconditionFailure("Conv1D '\(name)' used before build") }
@@ -109,7 +101,7 @@ public final class Conv1D: Layer {
                     bias.value.data.withUnsafeBufferPointer { bb in
                         y.data.withUnsafeMutableBufferPointer { yb in
                             let xs = xb.baseAddress!, ws = wb.baseAddress!, bs = bb.baseAddress!, ys = yb.baseAddress!
-                            overSamples(b) { range in
+                            ParallelPair.overHalves(b, split: splits(batch: b)) { range in
                                 for i in range {
                                     let yi = ys + i * tOut * f
                                     Kernels.handGemm(m: tOut, n: f, k: kc, a: xs + i * tPadded * c, lda: s * c,
@@ -196,7 +188,7 @@ public final class Conv1D: Layer {
                             let windowedDW = self.windowedProducts && Kernels.handGemmAvailable(n: f)
                             let weightGradient = {                  // dW_k[C,F] += xp_kᵀ · dfull
                                 if windowedDW {                     // dW[K·C, F] += Σ_r window_rᵀ · dfull[r]
-                                    Kernels.handGemmTN(m: self.kernelSize * self.c, n: f, k: rows, a: xs, lda: s * self.c,
+                                    Kernels.handGemm(transA: true, m: self.kernelSize * self.c, n: f, k: rows, a: xs, lda: s * self.c,
                                                        b: fb, ldb: f, beta: 1, c: gp, ldc: f)
                                     return
                                 }
@@ -220,20 +212,12 @@ public final class Conv1D: Layer {
                                     }
                                 }
                             }
-                            if computesInputGradient && halves(batch: b) != nil {
+                            if computesInputGradient && splits(batch: b) {
                                 ParallelPair.run(weightGradient, inputGradient)
-                            } else if windowedDW && halves(batch: b) != nil {
+                            } else if windowedDW && !computesInputGradient {
                                 // No dx (first layer): the rows' sum for dW in two halves, then added.
-                                let kc = self.kernelSize * self.c, half = rows / 2
-                                var partial = [Float](repeating: 0, count: kc * f)
-                                partial.withUnsafeMutableBufferPointer { pb in
-                                    let pp = pb.baseAddress!
-                                    ParallelPair.run(
-                                        { Kernels.handGemmTN(m: kc, n: f, k: half, a: xs, lda: s * self.c, b: fb, ldb: f, beta: 1, c: gp, ldc: f) },
-                                        { Kernels.handGemmTN(m: kc, n: f, k: rows - half, a: xs + half * s * self.c, lda: s * self.c,
-                                                             b: fb + half * f, ldb: f, c: pp, ldc: f) })
-                                    for i in 0..<(kc * f) { gp[i] += pp[i] }
-                                }
+                                Kernels.accumulateTransposedProduct(split: splits(batch: b), m: self.kernelSize * self.c, n: f, k: rows,
+                                                                    a: xs, lda: s * self.c, b: fb, ldb: f, c: gp, ldc: f)
                             } else {
                                 weightGradient(); inputGradient()
                             }

@@ -66,7 +66,7 @@ public final class Dense: Layer {
             x.data.withUnsafeBufferPointer { xp in
                 kernel.value.data.withUnsafeBufferPointer { wp in
                     let xs = xp.baseAddress!, ws = wp.baseAddress!, ys = yp.baseAddress!, beta: Float = bias == nil ? 0 : 1
-                    Self.overRows(rows, work: rows * f * h) { r in
+                    ParallelPair.overHalves(rows, split: Self.splits(rows, work: rows * f * h)) { r in
                         Kernels.gemm(m: r.count, n: h, k: f, a: xs + r.lowerBound * f, lda: f, b: ws, ldb: h,
                                      beta: beta, c: ys + r.lowerBound * h, ldc: h)
                     }
@@ -90,22 +90,9 @@ public final class Dense: Layer {
         dz.data.withUnsafeBufferPointer { dzp in
             x.data.withUnsafeBufferPointer { xp in                    // dW[F,H] += xᵀ · dz
                 kernel.grad.data.withUnsafeMutableBufferPointer { gp in
-                    let xs = xp.baseAddress!, ds = dzp.baseAddress!, gs = gp.baseAddress!
-                    guard Self.splits(rows, work: rows * f * h) else {
-                        Kernels.gemm(transA: true, m: f, n: h, k: rows, a: xs, lda: f, b: ds, ldb: h, beta: 1, c: gs, ldc: h)
-                        return
-                    }
-                    // The sum over rows in two halves on two threads, the second into a partial.
-                    let half = rows / 2
-                    var partial = [Float](repeating: 0, count: f * h)
-                    partial.withUnsafeMutableBufferPointer { pp in
-                        let ps = pp.baseAddress!
-                        ParallelPair.run(
-                            { Kernels.gemm(transA: true, m: f, n: h, k: half, a: xs, lda: f, b: ds, ldb: h, beta: 1, c: gs, ldc: h) },
-                            { Kernels.gemm(transA: true, m: f, n: h, k: rows - half, a: xs + half * f, lda: f, b: ds + half * h,
-                                           ldb: h, c: ps, ldc: h) })
-                        for i in 0..<(f * h) { gs[i] += ps[i] }
-                    }
+                    Kernels.accumulateTransposedProduct(split: Self.splits(rows, work: rows * f * h), m: f, n: h, k: rows,
+                                                        a: xp.baseAddress!, lda: f, b: dzp.baseAddress!, ldb: h,
+                                                        c: gp.baseAddress!, ldc: h)
                 }
             }
             if let bias {                                              // db[H] += Σ_rows dz
@@ -121,7 +108,7 @@ public final class Dense: Layer {
             kernel.value.data.withUnsafeBufferPointer { wp in
                 dx.data.withUnsafeMutableBufferPointer { dxp in
                     let ds = dzp.baseAddress!, ws = wp.baseAddress!, xs = dxp.baseAddress!
-                    Self.overRows(rows, work: rows * f * h) { r in
+                    ParallelPair.overHalves(rows, split: Self.splits(rows, work: rows * f * h)) { r in
                         Kernels.gemm(transB: true, m: r.count, n: f, k: h, a: ds + r.lowerBound * h, lda: h,
                                      b: ws, ldb: h, c: xs + r.lowerBound * f, ldc: f)
                     }
@@ -134,10 +121,4 @@ public final class Dense: Layer {
     /// Whether `rows` rows of `work` multiply-adds are worth two threads (≥ 64 rows, ≥ 2^20).
     static func splits(_ rows: Int, work: Int) -> Bool { rows >= 64 && work >= 1 << 20 }
 
-    /// `body` over `0..<rows`, as two halves on two threads when ``splits(_:work:)``.
-    static func overRows(_ rows: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        guard splits(rows, work: work) else { body(0..<rows); return }
-        let half = rows / 2
-        ParallelPair.run({ body(0..<half) }, { body(half..<rows) })
-    }
 }

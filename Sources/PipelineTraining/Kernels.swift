@@ -27,41 +27,49 @@ public enum Kernels {
             if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
-        if !transA && !transB,
-           ck_gemm_nn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
+        if !transB && handGemm(transA: transA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) {
             return
         }
-        if transA && !transB,
-           ck_gemm_tn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
-            return
-        }
-
         Gemm.multiply(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
-    /// Whether ``handGemm(m:n:k:a:lda:b:ldb:beta:c:ldc:)`` runs for an `n`-column product.
+    /// Whether ``handGemm(transA:m:n:k:a:lda:b:ldb:beta:c:ldc:)`` runs for an `n`-column product.
     public static func handGemmAvailable(n: Int) -> Bool { n % 8 == 0 && ck_simd_available() != 0 }
 
-    /// `C = beta·C + A·B` on the hand kernel only; `false` (C untouched) when it cannot run
-    /// (see ``handGemmAvailable(n:)``). Unlike BLAS it accepts `lda` smaller than `k`: rows of A
-    /// may overlap, which is how ``Conv1D`` reads its windows in place (im2col without a copy).
+    /// `C = beta·C + op(A)·B` on the hand kernels only; `false` (C untouched) when they cannot run
+    /// (see ``handGemmAvailable(n:)``). Unlike BLAS they accept a row stride `lda` smaller than the
+    /// row length: rows of A may overlap, which is how ``Conv1D`` reads its windows in place
+    /// (im2col without a copy). With `transA`, A is `[k, m]`.
     @inline(__always) @discardableResult
-    public static func handGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    public static func handGemm(transA: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                 b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
                                 c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
         if m == 0 || n == 0 { return true }
-        return ck_gemm_nn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
+        let kernel = transA ? ck_gemm_tn : ck_gemm_nn
+        return kernel(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
     }
 
-    /// `C = beta·C + Aᵀ·B` on the hand kernel only (`A` is `[k, m]` with row stride `lda`, which may
-    /// be smaller than `m`: overlapping rows); `false` (C untouched) when it cannot run.
-    @inline(__always) @discardableResult
-    public static func handGemmTN(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                                  b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
-                                  c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
-        if m == 0 || n == 0 { return true }
-        return ck_gemm_tn(Int32(m), Int32(n), Int32(k), a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)) != 0
+    /// `C += Aᵀ·B` (A `[k, m]` with row stride `lda`, C `[m, n]`), the sum over the `k` rows in
+    /// two halves on two threads when `split`: the second half goes to a partial `[m, n]` that is
+    /// then added (the weight gradients of ``Dense`` and ``Conv1D``). Routed as ``gemm``.
+    public static func accumulateTransposedProduct(split: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                                   b: UnsafePointer<Float>, ldb: Int,
+                                                   c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard split, k >= 2 else {
+            gemm(transA: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
+            return
+        }
+        let half = k / 2
+        var partial = [Float](repeating: 0, count: m * n)
+        partial.withUnsafeMutableBufferPointer { pb in
+            let p = pb.baseAddress!
+            ParallelPair.run(
+                { gemm(transA: true, m: m, n: n, k: half, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc) },
+                { gemm(transA: true, m: m, n: n, k: k - half, a: a + half * lda, lda: lda, b: b + half * ldb, ldb: ldb,
+                       c: p, ldc: n) })
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] += p[i * n + j] } }
+        }
     }
 
     /// `x = f(x)` in place over `count` values; `simd: false` forces the exact libm path.

@@ -90,26 +90,7 @@ extension RecurrentLayer {
                                 dx dxAll: UnsafeMutablePointer<Float>?) {
         let b = batch, t = range.count, h = units, f = inputFeatures, kh = gates * units, n = t * b
         let r0 = range.lowerBound * b, x = xs.pointer + r0 * f
-        guard let dxAll else {                                  // weights and bias only
-            for s in spans {
-                let w = s.gates * h, col = s.gate0 * h, dz = s.dz + r0 * s.ld
-                var source = UnsafePointer(x)
-                let xm = scratch.reserve(n * f)
-                for g in 0..<s.gates {
-                    let group = masks.inputCount == 1 ? 0 : s.gate0 + g
-                    if masks.inputCount > 0 { maskRows(x, m! + group * b * f, xm, rows: t, rowSize: b * f); source = UnsafePointer(xm) }
-                    if masks.inputCount <= 1 {                 // one product for the whole span
-                        Kernels.gemm(transA: true, m: f, n: w, k: n, a: source, lda: f, b: dz, ldb: s.ld, beta: 1, c: dK + col, ldc: kh)
-                        break
-                    }
-                    Kernels.gemm(transA: true, m: f, n: h, k: n, a: source, lda: f, b: dz + g * h, ldb: s.ld,
-                                 beta: 1, c: dK + col + g * h, ldc: kh)
-                }
-                if let dB { ck_colsum_acc(n, Int32(w), dz, s.ld, dB + col) }
-            }
-            return
-        }
-        let dx = dxAll + r0 * f
+        let dx = dxAll.map { $0 + r0 * f }                      // nil: weights and bias only
         let groups = masks.inputCount
         let perGate = groups > 1
         var list = spans.map { InputGradSpan(gate0: $0.gate0, gates: $0.gates, dz: $0.dz + r0 * $0.ld, ld: $0.ld) }
@@ -119,21 +100,23 @@ extension RecurrentLayer {
         var source = UnsafePointer(x)
         let xm = scratch.reserve(n * f)
         if groups == 1 { maskRows(x, m!, xm, rows: t, rowSize: b * f); source = UnsafePointer(xm) }
-        let tmp = perGate ? stepScratch.reserve(n * f) : dx
-        if perGate { dx.update(repeating: 0, count: n * f) }
+        let tmp = perGate && dx != nil ? stepScratch.reserve(n * f) : dx
+        if perGate { dx?.update(repeating: 0, count: n * f) }
         for (i, s) in list.enumerated() {
             let w = s.gates * h, col = s.gate0 * h
             if perGate { maskRows(x, m! + s.gate0 * b * f, xm, rows: t, rowSize: b * f); source = UnsafePointer(xm) }
             Kernels.gemm(transA: true, m: f, n: w, k: n, a: source, lda: f, b: s.dz, ldb: s.ld,
                          beta: 1, c: dK + col, ldc: kh)
-            Kernels.gemm(m: n, n: f, k: w, a: s.dz, lda: s.ld, b: wKT.pointer + col * f, ldb: f,
-                         beta: (perGate || i == 0) ? 0 : 1, c: tmp, ldc: f)
-            if perGate {
-                for r in 0..<t { ck_fma_acc(b * f, tmp + r * b * f, m! + s.gate0 * b * f, dx + r * b * f) }
+            if let dx, let tmp {
+                Kernels.gemm(m: n, n: f, k: w, a: s.dz, lda: s.ld, b: wKT.pointer + col * f, ldb: f,
+                             beta: (perGate || i == 0) ? 0 : 1, c: tmp, ldc: f)
+                if perGate {
+                    for r in 0..<t { ck_fma_acc(b * f, tmp + r * b * f, m! + s.gate0 * b * f, dx + r * b * f) }
+                }
             }
             if let dB { ck_colsum_acc(n, Int32(w), s.dz, s.ld, dB + col) }
         }
-        if groups == 1 { for r in 0..<t { ck_mul(b * f, dx + r * b * f, m!, dx + r * b * f) } }
+        if groups == 1, let dx { for r in 0..<t { ck_mul(b * f, dx + r * b * f, m!, dx + r * b * f) } }
     }
 
     /// dU (and the recurrent-side bias) from the recurrent spans over all timesteps.

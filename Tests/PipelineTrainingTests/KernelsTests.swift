@@ -43,22 +43,29 @@ import Darwin
         #expect(x == [-3, -0.5, 0, 0.7, 2].map { tanhf($0) })
     }
 
-    @Test(arguments: [(128, 128, 32), (13, 24, 7), (6, 16, 1), (5, 8, 40), (128, 32, 128), (7, 20, 9)])
-    func gemmMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int) {
-        let a = GradientCheck.random([m, k], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
+    /// Runs `product(c, beta)` for beta 0 and 1 on a random C[m, n] and compares it with
+    /// beta·C + Σ_p A(i, p)·B[p, j] in Double, where `aAt(i, p)` reads A as the product does.
+    static func checkProduct(m: Int, n: Int, k: Int, _ label: String, aAt: (Int, Int) -> Float, b: [Float],
+                             _ product: (UnsafeMutablePointer<Float>, Float) -> Void) {
         let c0 = GradientCheck.random([m, n], seed: 3).data
         for beta: Float in [0, 1] {
             var c = c0
-            c.withUnsafeMutableBufferPointer { cp in
-                Kernels.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: beta, c: cp.baseAddress!, ldc: n)
-            }
+            c.withUnsafeMutableBufferPointer { product($0.baseAddress!, beta) }
             var expected = [Float](repeating: 0, count: m * n)
             for i in 0..<m { for j in 0..<n {
                 var s: Double = beta == 0 ? 0 : Double(c0[i * n + j])
-                for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }
+                for p in 0..<k { s += Double(aAt(i, p)) * Double(b[p * n + j]) }
                 expected[i * n + j] = Float(s)
             } }
-            checkClose(c, expected, tolerance: 1e-4, "gemm \(m)x\(n)x\(k) beta \(beta)")
+            checkClose(c, expected, tolerance: 1e-4, "\(label) \(m)x\(n)x\(k) beta \(beta)")
+        }
+    }
+
+    @Test(arguments: [(128, 128, 32), (13, 24, 7), (6, 16, 1), (5, 8, 40), (128, 32, 128), (7, 20, 9)])
+    func gemmMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int) {
+        let a = GradientCheck.random([m, k], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
+        Self.checkProduct(m: m, n: n, k: k, "gemm", aAt: { a[$0 * k + $1] }, b: b) { c, beta in
+            Kernels.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: beta, c: c, ldc: n)
         }
     }
 
@@ -79,20 +86,8 @@ import Darwin
     func transposedHandProductMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int, _ lda: Int) throws {
         try #require(Kernels.handGemmAvailable(n: 8), "no AVX2/FMA here")
         let a = GradientCheck.random([(k - 1) * lda + m], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
-        let c0 = GradientCheck.random([m, n], seed: 3).data
-        for beta: Float in [0, 1] {
-            var c = c0
-            let ran = c.withUnsafeMutableBufferPointer { cp in
-                Kernels.handGemmTN(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: n, beta: beta, c: cp.baseAddress!, ldc: n)
-            }
-            #expect(ran)
-            var expected = [Float](repeating: 0, count: m * n)
-            for i in 0..<m { for j in 0..<n {
-                var s: Double = beta == 0 ? 0 : Double(c0[i * n + j])
-                for p in 0..<k { s += Double(a[p * lda + i]) * Double(b[p * n + j]) }
-                expected[i * n + j] = Float(s)
-            } }
-            checkClose(c, expected, tolerance: 1e-4, "gemmTN \(m)x\(n)x\(k) lda \(lda) beta \(beta)")
+        Self.checkProduct(m: m, n: n, k: k, "gemmTN lda \(lda)", aAt: { a[$1 * lda + $0] }, b: b) { c, beta in
+            #expect(Kernels.handGemm(transA: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: n, beta: beta, c: c, ldc: n))
         }
     }
 }
