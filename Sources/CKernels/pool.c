@@ -1,6 +1,9 @@
 /* MaxPooling1D forward: the maximum of each window of P timesteps (stride S) per channel, and
- * the flat input index of the first maximum (NaN never wins, as `v > m` is false for NaN).
- * AVX2 compares and blends 8 channels at a time when C % 8 == 0; otherwise scalar selects. */
+ * the position 0..<P inside the window of the first maximum (NaN never wins, as `v > m` is false
+ * for NaN). Window-local positions keep any range of samples independent of the others (the
+ * layer splits the batch over two threads). AVX2 compares and blends 8 channels at a time when
+ * C % 8 == 0; otherwise scalar selects. Backward writes every input gradient once when windows
+ * do not overlap (S >= P), else zeroes and adds. */
 #include "kernels.h"
 
 static void maxpool_scalar(int B, int T, int C, int P, int S, int Tout, const float *x, float *y, int *idx) {
@@ -9,16 +12,15 @@ static void maxpool_scalar(int B, int T, int C, int P, int S, int Tout, const fl
             long o = ((long)i * Tout + j) * C, start = ((long)i * T + (long)j * S) * C;
             for (int q = 0; q < C; q++) {
                 float m = x[start + q];
-                long at = start + q;
+                int at = 0;
                 for (int p = 1; p < P; p++) {
-                    long r = start + (long)p * C + q;
-                    float v = x[r];
+                    float v = x[start + (long)p * C + q];
                     int better = v > m;
                     m = better ? v : m;
-                    at = better ? r : at;
+                    at = better ? p : at;
                 }
                 y[o + q] = m;
-                if (idx) idx[o + q] = (int)at;
+                if (idx) idx[o + q] = at;
             }
         }
 }
@@ -27,21 +29,19 @@ static void maxpool_scalar(int B, int T, int C, int P, int S, int Tout, const fl
 #include <immintrin.h>
 __attribute__((target("avx2,fma")))
 static void maxpool_avx2(int B, int T, int C, int P, int S, int Tout, const float *x, float *y, int *idx) {
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int i = 0; i < B; i++)
         for (int j = 0; j < Tout; j++) {
             long o = ((long)i * Tout + j) * C, start = ((long)i * T + (long)j * S) * C;
             for (int q = 0; q < C; q += 8) {
                 __m256 m = _mm256_loadu_ps(x + start + q);
-                __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int)(start + q)), lanes);
+                __m256i at = _mm256_setzero_si256();
                 for (int p = 1; p < P; p++) {
-                    long r = start + (long)p * C + q;
-                    __m256 v = _mm256_loadu_ps(x + r);
+                    __m256 v = _mm256_loadu_ps(x + start + (long)p * C + q);
                     __m256 better = _mm256_cmp_ps(v, m, _CMP_GT_OQ);
                     m = _mm256_blendv_ps(m, v, better);
                     if (idx) {
-                        __m256i rv = _mm256_add_epi32(_mm256_set1_epi32((int)r), lanes);
-                        at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(rv), better));
+                        __m256i pv = _mm256_set1_epi32(p);
+                        at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(pv), better));
                     }
                 }
                 _mm256_storeu_ps(y + o + q, m);
@@ -58,8 +58,58 @@ void ck_maxpool_fwd(int B, int T, int C, int P, int S, int Tout, const float *x,
     maxpool_scalar(B, T, C, P, S, Tout, x, y, idx);
 }
 
-void ck_scatter_add(long n, const float *src, const int *idx, float *dst) {
-    for (long k = 0; k < n; k++) dst[idx[k]] += src[k];
+#if defined(__x86_64__) || defined(__i386__)
+/* Non-overlapping windows (S >= P), C % 8 == 0: every input row written once, 8 channels at a time. */
+__attribute__((target("avx2,fma")))
+static void maxpool_bwd_disjoint_avx2(int B, int T, int C, int P, int S, int Tout, const float *dy, const int *idx, float *dx) {
+    for (int i = 0; i < B; i++) {
+        float *dxi = dx + (long)i * T * C;
+        const float *dyi = dy + (long)i * Tout * C;
+        const int *ii = idx + (long)i * Tout * C;
+        for (int j = 0; j < Tout; j++) {
+            float *w = dxi + (long)j * S * C;
+            for (int q = 0; q < C; q += 8) {
+                __m256 g = _mm256_loadu_ps(dyi + (long)j * C + q);
+                __m256i at = _mm256_loadu_si256((const __m256i *)(ii + (long)j * C + q));
+                for (int p = 0; p < P; p++) {
+                    __m256 hit = _mm256_castsi256_ps(_mm256_cmpeq_epi32(at, _mm256_set1_epi32(p)));
+                    _mm256_storeu_ps(w + (long)p * C + q, _mm256_and_ps(hit, g));
+                }
+            }
+            long end = ((long)j * S + S < T ? (long)j * S + S : T) * C;
+            for (long r = ((long)j * S + P) * C; r < end; r++) dxi[r] = 0.0f;
+        }
+        for (long r = (long)Tout * S * C; r < (long)T * C; r++) dxi[r] = 0.0f;
+    }
+}
+#endif
+
+void ck_maxpool_bwd(int B, int T, int C, int P, int S, int Tout, const float *dy, const int *idx, float *dx) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (S >= P && C % 8 == 0 && ck_simd_available()) { maxpool_bwd_disjoint_avx2(B, T, C, P, S, Tout, dy, idx, dx); return; }
+#endif
+    for (int i = 0; i < B; i++) {
+        float *dxi = dx + (long)i * T * C;
+        const float *dyi = dy + (long)i * Tout * C;
+        const int *ii = idx + (long)i * Tout * C;
+        if (S >= P) {
+            /* Each input row lies in at most one window: write it once (gradient or zero). */
+            for (int j = 0; j < Tout; j++) {
+                float *w = dxi + (long)j * S * C;
+                const float *g = dyi + (long)j * C;
+                const int *at = ii + (long)j * C;
+                for (int p = 0; p < P; p++)
+                    for (int q = 0; q < C; q++) w[(long)p * C + q] = at[q] == p ? g[q] : 0.0f;
+                for (long r = (long)P * C; r < (long)S * C && (long)j * S * C + r < (long)T * C; r++) w[r] = 0.0f;
+            }
+            for (long r = (long)Tout * S * C; r < (long)T * C; r++) dxi[r] = 0.0f;
+        } else {
+            for (long r = 0; r < (long)T * C; r++) dxi[r] = 0.0f;
+            for (int j = 0; j < Tout; j++)
+                for (int q = 0; q < C; q++)
+                    dxi[((long)j * S + ii[(long)j * C + q]) * C + q] += dyi[(long)j * C + q];
+        }
+    }
 }
 
 /* dst[ids[r]*ldd + j] += src[r*lds + j] for r < rows, j < w (embedding-table gradients). */

@@ -156,6 +156,10 @@ public final class Conv1D: Layer {
         guard let kernel, let bias, let xp = lastPadded, let y = lastOutput else {
             preconditionFailure("Conv1D '\(name)': backward without a training forward")
         }
+        if windowedProducts && Kernels.handGemmAvailable(n: filters)
+            && (!computesInputGradient || (strides == 1 && Kernels.handGemmAvailable(n: c))) {
+            return backwardBySample(dy, output: y, padded: xp, kernel: kernel, bias: bias)
+        }
         let b = y.shape[0], f = filters, s = strides, rows = fullRows(batch: b), perSample = tPadded / s
         // dx by windows needs S = 1: then dxp[p] = Σ_j dfull[p + j − (K−1)] · W_{K−1−j}ᵀ, one
         // product over windows of K·F floats of dfull (zeros before each sample's rows: the
@@ -228,6 +232,65 @@ public final class Conv1D: Layer {
         }
         lastPadded = nil; lastOutput = nil
         guard computesInputGradient else { return dxp }
+        return needsPadding ? unpad(dxp, batch: b) : dxp
+    }
+
+    /// The windowed backward, one sample at a time on two threads over halves of the batch, so
+    /// that a sample's gradient rows stay in cache through all three uses:
+    /// `dz_i = act'(y_i) ⊙ dy_i` is staged between `K−1` zero rows above and `Tp−T'` below,
+    /// `dW += window_iᵀ · dz_i`, `db += Σ dz_i`, and (with dx, `S = 1`) `dxp_i` is the product of
+    /// the stage's windows (`K·F` contiguous floats) with the kernel reversed in time. Each half
+    /// sums its samples into its own partial; the partials are added first half first, so the
+    /// result depends on the batch size only, never on timing.
+    private func backwardBySample(_ dy: Tensor, output y: Tensor, padded xp: Tensor,
+                                  kernel: Parameter, bias: Parameter) -> Tensor {
+        let b = y.shape[0], f = filters, s = strides, cc = c, kc = kernelSize * c, lead = kernelSize - 1
+        let tOut = tOut, tPadded = tPadded, activation = activation
+        let wantsDx = computesInputGradient, split = splits(batch: b), part = kc * f + f
+        var dxp = Tensor(uninitializedShape: wantsDx ? xp.shape : [0])   // every sample's rows written
+        let flipped = wantsDx ? flippedKernel() : []
+        let parts = split ? 2 : 1
+        var partials = [Float](repeating: 0, count: parts * part)
+        dy.data.withUnsafeBufferPointer { dyb in
+            y.data.withUnsafeBufferPointer { yb in
+                xp.data.withUnsafeBufferPointer { xb in
+                    dxp.data.withUnsafeMutableBufferPointer { db in
+                        flipped.withUnsafeBufferPointer { wf in
+                            partials.withUnsafeMutableBufferPointer { pb in
+                                let dys = dyb.baseAddress!, ys = yb.baseAddress!, xs = xb.baseAddress!
+                                // (An empty array's buffer may still have a base address: test `wantsDx`.)
+                                let dxs = wantsDx ? db.baseAddress : nil, wfs = wantsDx ? wf.baseAddress : nil
+                                let ps = pb.baseAddress!
+                                ParallelPair.overHalves(b, split: split) { range in
+                                    let dW = ps + (range.lowerBound == 0 ? 0 : part), dB = dW + kc * f
+                                    let stage = UnsafeMutablePointer<Float>.allocate(capacity: (lead + tPadded) * f)
+                                    defer { stage.deallocate() }
+                                    stage.initialize(repeating: 0, count: (lead + tPadded) * f)
+                                    let dz = stage + lead * f
+                                    for i in range {
+                                        dz.update(from: dys + i * tOut * f, count: tOut * f)
+                                        activation.backward(y: ys + i * tOut * f, dy: dz, rows: tOut, width: f)
+                                        Kernels.columnSums(rows: tOut, cols: f, dz, ld: f, into: dB)
+                                        Kernels.handGemm(transA: true, m: kc, n: f, k: tOut, a: xs + i * tPadded * cc, lda: s * cc,
+                                                         b: dz, ldb: f, beta: 1, c: dW, ldc: f)
+                                        if let dxs, let wfs {
+                                            Kernels.handGemm(m: tPadded, n: cc, k: kc / cc * f, a: stage, lda: f,
+                                                             b: wfs, ldb: cc, c: dxs + i * tPadded * cc, ldc: cc)
+                                        }
+                                    }
+                                }
+                                for q in 0..<parts {
+                                    kernel.accumulateGrad(ps + q * part)
+                                    bias.accumulateGrad(ps + q * part + kc * f)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        lastPadded = nil; lastOutput = nil
+        guard wantsDx else { return dxp }
         return needsPadding ? unpad(dxp, batch: b) : dxp
     }
 

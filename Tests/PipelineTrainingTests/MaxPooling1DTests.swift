@@ -35,9 +35,11 @@ struct PoolingGolden: Decodable {
 
     /// Both kernel paths (8-lane for C = 16, scalar for C = 3) against the definition, with ties
     /// (the first maximum wins), NaN (never wins) and -inf; the gradient goes to the argmax.
-    @Test(arguments: [16, 3])
-    func lanesMatchTheDefinition(_ channels: Int) throws {
-        let t = 11, pool = 3, strides = 2, b = 2
+    /// Overlapping windows (S < P: adds), adjacent ones (S = P), gaps and a tail that no window
+    /// reads (S > P: zeros), and a batch large enough for the two-thread split (2^18+ inputs).
+    @Test(arguments: [(16, 3, 2, 11, 2), (3, 3, 2, 11, 2), (16, 3, 3, 11, 2), (3, 2, 3, 12, 3),
+                      (16, 2, 3, 12, 3), (8, 3, 3, 479, 70)])
+    func lanesMatchTheDefinition(_ channels: Int, _ pool: Int, _ strides: Int, _ t: Int, _ b: Int) throws {
         let layer = try LayerGradientCheck.built(MaxPooling1D(poolSize: pool, strides: strides), inputShape: [t, channels])
         var x = GradientCheck.random([b, t, channels], seed: 31)
         for i in stride(from: 0, to: x.count, by: 7) { x.data[i] = 0.5 }      // ties

@@ -26,3 +26,33 @@ for s in 0..<steps {
 }
 times.sort()
 print(name, String(format: "min %.1f ms, median %.1f ms", times[0], times[times.count / 2]))
+
+// `StepProfile MODEL STEPS layers`: the median forward and backward time of each layer
+// (non-fused path: layer by layer, as `Sequential.forward` without embedding fusion).
+if args.count > 3, args[3] == "layers" {
+    let x = Tensor(shape: batch.xShape, data: batch.x)
+    var fwd = [[Double]](repeating: [], count: m.layers.count), bwd = fwd
+    func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15 }
+    for s in 0..<steps {
+        m.zeroGradients()
+        var context = ForwardContext(training: true, rng: SeededRandom(seed: UInt64(s)))
+        var h = x
+        for (i, layer) in m.layers.enumerated() {
+            let t0 = clock.now
+            h = layer.forward(h, context: &context)
+            fwd[i].append(ms(clock.now - t0))
+        }
+        var g = Tensor(shape: h.shape, data: [Float](repeating: 1e-3, count: h.count))
+        for i in stride(from: m.layers.count - 1, through: 0, by: -1) {
+            let t0 = clock.now
+            g = m.layers[i].backward(g)
+            bwd[i].append(ms(clock.now - t0))
+            if g.count == 0 { break }
+        }
+    }
+    for (i, layer) in m.layers.enumerated() {
+        let f = fwd[i].sorted(), b = bwd[i].sorted()
+        print(layer.name.padding(toLength: 28, withPad: " ", startingAt: 0),
+              String(format: "fwd %6.2f ms   bwd %6.2f ms", f[f.count / 2], b.isEmpty ? 0 : b[b.count / 2]))
+    }
+}

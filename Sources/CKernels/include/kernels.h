@@ -83,10 +83,11 @@ int ck_retain_heap(long mmap_threshold, long trim_threshold);
 long ck_heap_free_bytes(void);
 
 /* MaxPooling1D over [B, T, C] with pool P, stride S, Tout outputs per sample: y[B, Tout, C] and,
- * when idx is not NULL, the flat input index of each (first) maximum. NaN never wins.
- * Flat indices must fit in an int (B·T·C < 2^31). ck_scatter_add: dst[idx[k]] += src[k]. */
+ * when idx is not NULL, the position 0..<P inside its window of each (first) maximum. NaN never
+ * wins. ck_maxpool_bwd: dx[B, T, C] (every element written) from dy[B, Tout, C] and idx, the
+ * gradient routed to each maximum (summed where overlapping windows share one). */
 void ck_maxpool_fwd(int B, int T, int C, int P, int S, int Tout, const float *x, float *y, int *idx);
-void ck_scatter_add(long n, const float *src, const int *idx, float *dst);
+void ck_maxpool_bwd(int B, int T, int C, int P, int S, int Tout, const float *dy, const int *idx, float *dx);
 /* dst[ids[r]*ldd + j] += src[r*lds + j] for r < rows, j < w: rows scattered by index (the
  * fused embedding's table gradient). Rows with equal ids are added in order r. */
 void ck_scatter_rows(long rows, int w, const float *src, long lds, const int *ids, float *dst, long ldd);
