@@ -37,7 +37,9 @@ static inline float s_dact(int act, float y) {
 #define DACT(c, y) s_dact((c), (y))
 #define FN(name) CAT(name, _scalar)
 #define TGT
+#define PREFETCH_ROW(p, n) ((void)0)
 #include "rnn_kernels_body.h"
+#undef PREFETCH_ROW
 #undef V
 #undef W
 #undef LD
@@ -54,23 +56,26 @@ static inline float s_dact(int act, float y) {
 #include <immintrin.h>
 #define TGT __attribute__((target("avx2,fma")))
 
-/* e^x, Cephes expf: range reduction by ln2 and a degree-5 polynomial (~1 ulp). */
+/* e^x, Cephes expf's reduction and polynomial (~1 ulp), arranged for latency: rounding by the
+ * 1.5*2^23 trick (one FMA, no round/convert) and the polynomial by Estrin's scheme (depth 3
+ * instead of 6). The gate kernels are bound by this chain's latency, not by throughput. */
 static inline TGT __m256 v_exp(__m256 x) {
     x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.3762626647949f));
-    __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
-    y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-    __m256i n = _mm256_cvtps_epi32(fx);
-    __m256i pow2n = _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(y, _mm256_castsi256_ps(pow2n));
+    const __m256 magic = _mm256_set1_ps(12582912.0f); /* 1.5 * 2^23 */
+    __m256 t = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), magic);
+    __m256 fx = _mm256_sub_ps(t, magic);
+    __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 r2 = _mm256_mul_ps(r, r);
+    __m256 p45 = _mm256_fmadd_ps(_mm256_set1_ps(1.9875691500E-4f), r, _mm256_set1_ps(1.3981999507E-3f));
+    __m256 p23 = _mm256_fmadd_ps(_mm256_set1_ps(8.3334519073E-3f), r, _mm256_set1_ps(4.1665795894E-2f));
+    __m256 p01 = _mm256_fmadd_ps(_mm256_set1_ps(1.6666665459E-1f), r, _mm256_set1_ps(5.0000001201E-1f));
+    __m256 y = _mm256_fmadd_ps(p45, r2, p23);
+    y = _mm256_fmadd_ps(y, r2, p01);
+    y = _mm256_fmadd_ps(y, r2, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    /* 2^n: the low bits of t hold n + 0x400000 (t = magic + n); exponent field n + 127. */
+    __m256i n = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000 - 127));
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(n, 23)));
 }
 
 /* 1/x from the 12-bit estimate and one Newton step (~1e-7 relative, for x in [1, inf)):
@@ -133,7 +138,13 @@ static inline TGT __m256 v_dact(int act, __m256 y) {
 #define ACT(c, v) v_act((c), (v))
 #define DACT(c, y) v_dact((c), (y))
 #define FN(name) CAT(name, _avx2)
+#define PREFETCH_ROW(p, n)                                                                       \
+    do {                                                                                         \
+        const char *pf_ = (const char *)(p);                                                     \
+        for (long q_ = 0; q_ < (long)(n) * 4; q_ += 64) _mm_prefetch(pf_ + q_, _MM_HINT_T0);     \
+    } while (0)
 #include "rnn_kernels_body.h"
+#undef PREFETCH_ROW
 
 #undef V
 #undef W
@@ -205,23 +216,24 @@ void ck_colsum_acc(long rows, int cols, const float *src, long ld, float *dst) {
     colsum_acc_scalar(rows, cols - head, src + head, ld, dst + head);
 }
 
-void ck_srnn_fwd(int B, int H, int act, float *z, const float *bias) {
-    DISPATCH(H % 8 == 0, srnn_fwd, B, H, act, z, bias);
+void ck_srnn_fwd(int B, int H, int act, float *z, const float *bias, const float *xrows, const int *ids) {
+    DISPATCH(H % 8 == 0, srnn_fwd, B, H, act, z, bias, xrows, ids);
 }
 void ck_srnn_bwd(int B, int H, int act, const float *h, const float *dy, const float *dh, float *dz) {
     DISPATCH(H % 8 == 0, srnn_bwd, B, H, act, h, dy, dh, dz);
 }
 void ck_lstm_fwd(int B, int H, int act, int ract, float *z, const float *bias,
-                 const float *c_prev, float *c, float *actc, float *h) {
-    DISPATCH(H % 8 == 0, lstm_fwd, B, H, act, ract, z, bias, c_prev, c, actc, h);
+                 const float *c_prev, float *c, float *actc, float *h, const float *xrows, const int *ids) {
+    DISPATCH(H % 8 == 0, lstm_fwd, B, H, act, ract, z, bias, c_prev, c, actc, h, xrows, ids);
 }
 void ck_lstm_bwd(int B, int H, int act, int ract, float *z, const float *c_prev,
                  const float *actc, const float *dy, const float *dhrec, float *dc) {
     DISPATCH(H % 8 == 0, lstm_bwd, B, H, act, ract, z, c_prev, actc, dy, dhrec, dc);
 }
 void ck_gru_ra_fwd(int B, int H, int act, int ract, float *zx, const float *bx,
-                   const float *rr, const float *br, float *rh, const float *h_prev, float *h) {
-    DISPATCH(H % 8 == 0, gru_ra_fwd, B, H, act, ract, zx, bx, rr, br, rh, h_prev, h);
+                   const float *rr, const float *br, float *rh, const float *h_prev, float *h,
+                   const float *xrows, const int *ids) {
+    DISPATCH(H % 8 == 0, gru_ra_fwd, B, H, act, ract, zx, bx, rr, br, rh, h_prev, h, xrows, ids);
 }
 void ck_gru_ra_bwd(int B, int H, int act, int ract, float *g, float *rh, const float *h_prev,
                    const float *dy, const float *dhrec, float *dhp) {

@@ -119,6 +119,10 @@ static void scatter_rows_avx2(long rows, int w, const float *src, long lds, cons
     for (long r = 0; r < rows; r++) {
         const float *s = src + r * lds;
         float *d = dst + (long)ids[r] * ldd;
+        if (r + 4 < rows) { /* the table is larger than L2 and the ids are data: fetch ahead */
+            const char *p = (const char *)(dst + (long)ids[r + 4] * ldd);
+            for (int q = 0; q < w * 4; q += 64) _mm_prefetch(p + q, _MM_HINT_T0);
+        }
         int j = 0;
         for (; j + 8 <= w; j += 8) _mm256_storeu_ps(d + j, _mm256_add_ps(_mm256_loadu_ps(d + j), _mm256_loadu_ps(s + j)));
         for (; j < w; j++) d[j] += s[j];

@@ -1,20 +1,31 @@
 /*
  * Element-wise recurrent kernels, written once over a vector type and included twice by
  * kernels.c: as AVX2 (V = __m256, W = 8) and as portable scalar code (V = float, W = 1).
- * Expects V, W, LD, ST, SPL, ACT(code, v), DACT(code, y), FN(name), TGT. No include guard.
+ * Expects V, W, LD, ST, SPL, ACT(code, v), DACT(code, y), FN(name), TGT, PREFETCH_ROW(p, n)
+ * (a hint that n floats at p are read soon; empty when scalar). No include guard.
  * Shape legend: B rows, H units; row b of a [B, kH] buffer starts at b*k*H.
+ * Gathered input rows (the fused Embedding's table, `xrows`/`ids` nullable): row b's input-side
+ * pre-activations are xrows[ids[b]*kH ...]; the row RECUR_AHEAD rows on is prefetched, since
+ * the table is larger than L2 and the ids are data.
  */
+#define RECUR_AHEAD 4
+#define XROW(b, kH) (ids ? xrows + (long)ids[b] * (kH) : 0)
+#define XPREFETCH(b, kH) do { if (ids && (b) + RECUR_AHEAD < B) PREFETCH_ROW(xrows + (long)ids[(b) + RECUR_AHEAD] * (kH), (kH)); } while (0)
 
 static TGT void FN(activate)(int act, float *x, long n) {
     for (long i = 0; i < n; i += W) ST(x + i, ACT(act, LD(x + i)));
 }
 
-static TGT void FN(srnn_fwd)(int B, int H, int act, float *z, const float *bias) {
+static TGT void FN(srnn_fwd)(int B, int H, int act, float *z, const float *bias,
+                             const float *xrows, const int *ids) {
     const V zero = SPL(0.0f);
     for (int b = 0; b < B; b++) {
         float *zr = z + (long)b * H;
+        const float *xr = XROW(b, H);
+        XPREFETCH(b, H);
         for (int j = 0; j < H; j += W) {
             V bj = bias ? LD(bias + j) : zero;
+            if (xr) bj = bj + LD(xr + j);
             ST(zr + j, ACT(act, LD(zr + j) + bj));
         }
     }
@@ -30,14 +41,21 @@ static TGT void FN(srnn_bwd)(int B, int H, int act, const float *h, const float 
 }
 
 static TGT void FN(lstm_fwd)(int B, int H, int act, int ract, float *z, const float *bias,
-                             const float *c_prev, float *c, float *actc, float *h) {
+                             const float *c_prev, float *c, float *actc, float *h,
+                             const float *xrows, const int *ids) {
     const V zero = SPL(0.0f);
     for (int b = 0; b < B; b++) {
         float *zr = z + (long)b * 4 * H;
+        const float *xr = XROW(b, 4 * H);
+        XPREFETCH(b, 4 * H);
         long o = (long)b * H;
         for (int j = 0; j < H; j += W) {
             V bi = bias ? LD(bias + j) : zero, bf = bias ? LD(bias + H + j) : zero;
             V bg = bias ? LD(bias + 2 * H + j) : zero, bo = bias ? LD(bias + 3 * H + j) : zero;
+            if (xr) {
+                bi = bi + LD(xr + j); bf = bf + LD(xr + H + j);
+                bg = bg + LD(xr + 2 * H + j); bo = bo + LD(xr + 3 * H + j);
+            }
             V i = ACT(ract, LD(zr + j) + bi);
             V f = ACT(ract, LD(zr + H + j) + bf);
             V g = ACT(act, LD(zr + 2 * H + j) + bg);
@@ -72,19 +90,21 @@ static TGT void FN(lstm_bwd)(int B, int H, int act, int ract, float *z, const fl
 
 static TGT void FN(gru_ra_fwd)(int B, int H, int act, int ract, float *zx, const float *bx,
                                const float *rr, const float *br, float *rh,
-                               const float *h_prev, float *h) {
+                               const float *h_prev, float *h, const float *xrows, const int *ids) {
     const V zero = SPL(0.0f), one = SPL(1.0f);
     for (int b = 0; b < B; b++) {
         float *zr = zx + (long)b * 3 * H;
+        const float *xr = ids ? XROW(b, 3 * H) : zr;   /* input side: gathered row or zx itself */
+        XPREFETCH(b, 3 * H);
         const float *rrr = rr + (long)b * 3 * H;
         long o = (long)b * H;
         for (int j = 0; j < H; j += W) {
             V bxz = bx ? LD(bx + j) : zero, bxr = bx ? LD(bx + H + j) : zero, bxh = bx ? LD(bx + 2 * H + j) : zero;
             V brz = br ? LD(br + j) : zero, brr = br ? LD(br + H + j) : zero, brh = br ? LD(br + 2 * H + j) : zero;
-            V zg = ACT(ract, LD(zr + j) + bxz + LD(rrr + j) + brz);
-            V rg = ACT(ract, LD(zr + H + j) + bxr + LD(rrr + H + j) + brr);
+            V zg = ACT(ract, LD(xr + j) + bxz + LD(rrr + j) + brz);
+            V rg = ACT(ract, LD(xr + H + j) + bxr + LD(rrr + H + j) + brr);
             V rhv = LD(rrr + 2 * H + j) + brh;
-            V hh = ACT(act, LD(zr + 2 * H + j) + bxh + rg * rhv);
+            V hh = ACT(act, LD(xr + 2 * H + j) + bxh + rg * rhv);
             V hp = LD(h_prev + o + j);
             ST(zr + j, zg); ST(zr + H + j, rg); ST(zr + 2 * H + j, hh);
             ST(rh + o + j, rhv);
@@ -198,3 +218,7 @@ static TGT void FN(colsum_acc)(long rows, int cols, const float *src, long ld, f
     for (; r < rows; r++)
         for (int j = 0; j < cols; j += W) ST(dst + j, LD(dst + j) + LD(src + r * ld + j));
 }
+
+#undef XROW
+#undef XPREFETCH
+#undef RECUR_AHEAD

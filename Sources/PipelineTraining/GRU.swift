@@ -63,11 +63,13 @@ public final class GRU: RecurrentLayer {
             // rr = h_s·U (per-gate masked); fused: z, r, hh, h_{s+1}; keeps h·U_h + b_r.
             let br: UnsafePointer<Float>? = useBias ? UnsafePointer(wB.pointer + kh) : nil
             let rr = stepA.reserve(b * kh)
-            for s in range {
-                let hp = hs.pointer + s * bh
-                recurrentProduct(hp, gates: 0, count: 3, masks: m, out: rr, ldOut: kh, beta: 0)
-                ck_gru_ra_fwd(Int32(b), Int32(h), act, ract, z.pointer + s * b * kh, bx, rr, br,
-                              rh + s * bh, hp, hp + bh)
+            withInputRows { table, ids in
+                for s in range {
+                    let hp = hs.pointer + s * bh
+                    recurrentProduct(hp, gates: 0, count: 3, masks: m, out: rr, ldOut: kh, beta: 0)
+                    ck_gru_ra_fwd(Int32(b), Int32(h), act, ract, z.pointer + s * b * kh, bx, rr, br,
+                                  rh + s * bh, hp, hp + bh, table, ids.map { $0 + s * b })
+                }
             }
         } else {
             // rr = h_s·U_zr; z, r; rh = r⊙(h_s⊙m_h); rrh = rh·U_h; hh, h_{s+1}.
@@ -84,6 +86,8 @@ public final class GRU: RecurrentLayer {
             }
         }
     }
+
+    override var readsInputRowsInKernel: Bool { resetAfter }
 
     override func runBackwardSteps(_ range: Range<Int>, dy: UnsafePointer<Float>, recurrentMasks m: UnsafePointer<Float>?) {
         let b = batch, h = units, bh = b * h, kh = 3 * h

@@ -61,13 +61,18 @@ public final class LSTM: RecurrentLayer {
             actCells.reserve(steps * bh)
         }
         let c = cells.pointer, ac = actCells.pointer
-        for s in range {
-            let zs = z.pointer + s * b * kh
-            recurrentProduct(hs.pointer + s * bh, gates: 0, count: 4, masks: m, out: zs, ldOut: kh, beta: 1)
-            ck_lstm_fwd(Int32(b), Int32(h), act, ract, zs, bias, c + s * bh, c + (s + 1) * bh,
-                        ac + s * bh, hs.pointer + (s + 1) * bh)
+        let beta: Float = foldsInputRows ? 0 : 1            // z holds x·K unless P's rows are read in the kernel
+        withInputRows { table, ids in
+            for s in range {
+                let zs = z.pointer + s * b * kh
+                recurrentProduct(hs.pointer + s * bh, gates: 0, count: 4, masks: m, out: zs, ldOut: kh, beta: beta)
+                ck_lstm_fwd(Int32(b), Int32(h), act, ract, zs, bias, c + s * bh, c + (s + 1) * bh,
+                            ac + s * bh, hs.pointer + (s + 1) * bh, table, ids.map { $0 + s * b })
+            }
         }
     }
+
+    override var readsInputRowsInKernel: Bool { true }
 
     // Backward, one step s: dh = dy_s + dh; dc += dh⊙o⊙act'(c); gate gradients overwrite the
     // gates in z_s; dc ← dc⊙f; dh ← Σ_g (dz_g·U_gᵀ)⊙m_g.

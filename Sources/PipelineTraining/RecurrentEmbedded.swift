@@ -118,6 +118,18 @@ extension RecurrentLayer: EmbeddingConsumer {
         }
     }
 
+    /// Whether this forward reads `P`'s rows in the gate kernel (see above).
+    var foldsInputRows: Bool { embedded != nil && readsInputRowsInKernel }
+
+    /// `body(table, ids)` with the gate kernels' gathered-row arguments (`ids` of step 0; step
+    /// `s` is at `ids + s·B`), or `(nil, nil)` when this forward does not fold them.
+    func withInputRows<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Int32>?) -> R) -> R {
+        guard let embedded, readsInputRowsInKernel else { return body(nil, nil) }
+        return embedded.table.withUnsafeBufferPointer { t in
+            idsTimeMajor.withUnsafeBufferPointer { body(t.baseAddress, $0.baseAddress) }
+        }
+    }
+
     /// z[r] = P[id[r]] for the time-major rows `rows`.
     func gatherProjections(_ projection: EmbeddedProjection, rows: Range<Int>, into z: UnsafeMutablePointer<Float>) {
         let kh = gates * units

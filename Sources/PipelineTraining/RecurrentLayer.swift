@@ -171,7 +171,7 @@ public class RecurrentLayer: Layer {
         let b = batch, f = inputFeatures, kh = gates * units
         let r0 = steps.lowerBound * b, n = steps.count * b
         if let embedded {
-            gatherProjections(embedded, rows: r0..<(r0 + n), into: zp)
+            if !foldsInputRows { gatherProjections(embedded, rows: r0..<(r0 + n), into: zp) }
             return
         }
         let x = xs.pointer + r0 * f, z = zp + r0 * kh
@@ -206,6 +206,11 @@ public class RecurrentLayer: Layer {
     func runBackwardSteps(_ range: Range<Int>, dy: UnsafePointer<Float>, recurrentMasks: UnsafePointer<Float>?) {
         preconditionFailure("subclass")
     }
+
+    /// Whether the gate kernel reads each step's rows of the fused embedding's `P` in place
+    /// (subclass: LSTM, SimpleRNN, GRU with reset_after), so that no gathered copy is made: the
+    /// recurrent product then writes `z` instead of adding to it (RecurrentEmbedded.swift).
+    var readsInputRowsInKernel: Bool { false }
 
     /// Where the gate gradients are (subclass), for the products over each chunk of steps.
     var backwardSpans: BackwardSpans { preconditionFailure("subclass") }

@@ -36,13 +36,18 @@ public final class SimpleRNN: RecurrentLayer {
     override func runSteps(_ range: Range<Int>, recurrentMasks m: UnsafePointer<Float>?) {
         let b = batch, h = units, bh = b * h, act = Kernels.code(activation)
         let bias: UnsafePointer<Float>? = useBias ? UnsafePointer(wB.pointer) : nil
-        for s in range {
-            let zs = z.pointer + s * bh
-            recurrentProduct(hs.pointer + s * bh, gates: 0, count: 1, masks: m, out: zs, ldOut: h, beta: 1)
-            ck_srnn_fwd(Int32(b), Int32(h), act, zs, bias)
-            (hs.pointer + (s + 1) * bh).update(from: zs, count: bh)
+        let beta: Float = foldsInputRows ? 0 : 1            // z holds x·K unless P's rows are read in the kernel
+        withInputRows { table, ids in
+            for s in range {
+                let zs = z.pointer + s * bh
+                recurrentProduct(hs.pointer + s * bh, gates: 0, count: 1, masks: m, out: zs, ldOut: h, beta: beta)
+                ck_srnn_fwd(Int32(b), Int32(h), act, zs, bias, table, ids.map { $0 + s * b })
+                (hs.pointer + (s + 1) * bh).update(from: zs, count: bh)
+            }
         }
     }
+
+    override var readsInputRowsInKernel: Bool { true }
 
     // Backward, one step: dz_s = (dy_s + dh)·act'(h_{s+1}); dh ← (dz_s·Uᵀ)⊙m.
     override func runBackwardSteps(_ range: Range<Int>, dy: UnsafePointer<Float>, recurrentMasks m: UnsafePointer<Float>?) {

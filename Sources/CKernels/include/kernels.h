@@ -38,27 +38,32 @@ void ck_fma_acc(long n, const float *a, const float *b, float *acc);
 /* dst[j] += sum_r src[r*ld + j], j < cols */
 void ck_colsum_acc(long rows, int cols, const float *src, long ld, float *dst);
 
-/* SimpleRNN. fwd: z[B,H] = act(z + bias) (bias nullable).
+/* Gathered input rows (fused Embedding; xrows and ids both NULL otherwise): the input-side
+ * pre-activations of row b are xrows[ids[b] * kH ..< +kH] (kH = H, 4H, 3H), read in place.
+ *
+ * SimpleRNN. fwd: z[B,H] = act(z + bias [+ xrow]) (bias nullable).
  * bwd: dz[B,H] = (dy + dh) * act'(h), dy nullable; dz may alias dh. */
-void ck_srnn_fwd(int B, int H, int act, float *z, const float *bias);
+void ck_srnn_fwd(int B, int H, int act, float *z, const float *bias, const float *xrows, const int *ids);
 void ck_srnn_bwd(int B, int H, int act, const float *h, const float *dy, const float *dh, float *dz);
 
-/* LSTM. fwd: z[B,4H] pre-activations (bias added here) -> gate activations i f g o in place;
+/* LSTM. fwd: z[B,4H] pre-activations (bias [and xrow] added here) -> gate activations i f g o in place;
  * c = f*c_prev + i*g, actc = act(c), h = o*actc.
  * bwd: dh = dy + dhrec; dc (in: from step t+1, out: for step t-1);
  * z[B,4H] gates in -> pre-activation gradients out. */
 void ck_lstm_fwd(int B, int H, int act, int ract, float *z, const float *bias,
-                 const float *c_prev, float *c, float *actc, float *h);
+                 const float *c_prev, float *c, float *actc, float *h, const float *xrows, const int *ids);
 void ck_lstm_bwd(int B, int H, int act, int ract, float *z, const float *c_prev,
                  const float *actc, const float *dy, const float *dhrec, float *dc);
 
-/* GRU, reset_after = true. fwd: zx[B,3H] input-side pre-activations (+bx) -> z r hh in place;
+/* GRU, reset_after = true. fwd: zx[B,3H] input-side pre-activations (+bx; with ids, read from the
+ * xrow instead and zx only written) -> z r hh in place;
  * rr[B,3H] recurrent pre-activations (+br); rh[B,H] out = rr_h + br_h (kept for backward);
  * h = z*h_prev + (1-z)*hh.
  * bwd: dh = dy + dhrec; g[B,3H] gates in -> recurrent-side gradients (dz, dr, dhh*r) out;
  * rh in -> input-side dhh out; dhp[B,H] out = dh*z (may alias dhrec). */
 void ck_gru_ra_fwd(int B, int H, int act, int ract, float *zx, const float *bx,
-                   const float *rr, const float *br, float *rh, const float *h_prev, float *h);
+                   const float *rr, const float *br, float *rh, const float *h_prev, float *h,
+                   const float *xrows, const int *ids);
 void ck_gru_ra_bwd(int B, int H, int act, int ract, float *g, float *rh, const float *h_prev,
                    const float *dy, const float *dhrec, float *dhp);
 
