@@ -14,6 +14,7 @@ func suite(_ name: String) -> Target {
         dependencies: [
             .product(name: "Benchmark", package: "benchmark"),
             .product(name: "Pipeline", package: toolkit),
+            "ChapterModels",
         ],
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -28,11 +29,14 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The chapter's models and synthetic batches, shared by TrainingBenchmarks and StepProfile.
+        .target(name: "ChapterModels", dependencies: [.product(name: "Pipeline", package: toolkit)],
+                path: "Sources/ChapterModels"),
         suite("StageBenchmarks"),
         suite("DataBenchmarks"),
         suite("TrainingBenchmarks"),
         // Not a benchmark: N training steps of one model, to run under `perf record`.
-        .executableTarget(name: "StepProfile", dependencies: [.product(name: "Pipeline", package: toolkit)],
+        .executableTarget(name: "StepProfile", dependencies: [.product(name: "Pipeline", package: toolkit), "ChapterModels"],
                           path: "Sources/StepProfile"),
     ],
     swiftLanguageModes: [.v6]

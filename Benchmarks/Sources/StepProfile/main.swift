@@ -1,21 +1,15 @@
 import Foundation
+import ChapterModels
 import Pipeline
 
-// Runs N training steps of one chapter model at the book's shapes, for `perf record`.
+// Runs N training steps of one chapter model at the book's shapes, for `perf record`, and prints
+// the min and median step time; with `layers`, also each layer's median forward and backward.
 //   swift build -c release --product StepProfile && perf record -g .build/release/StepProfile jena-conv1d-gru 30
+//   .build/release/StepProfile jena-conv1d-gru 30 layers
 let args = CommandLine.arguments
 let name = args.count > 1 ? args[1] : "imdb-lstm"
 let steps = args.count > 2 ? Int(args[2]) ?? 20 : 20
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
-let spec = try PipelineSpec.load(path: root + "/pipelines/\(name).yaml")
-let shape = spec.inputShape()
-let m = try ModelBuilder.build(spec: spec, inputShape: shape)
-var rng = SeededRandom(seed: 1)
-let n = 128 * shape.reduce(1, *)
-let x: [Float] = spec.task == .text ? (0..<n).map { _ in Float(rng.nextInt(below: 10_000)) } : (0..<n).map { _ in Float(rng.nextGaussian()) }
-let y: [Float] = (0..<128).map { _ in spec.task == .text ? Float(rng.nextInt(below: 2)) : Float(rng.nextGaussian()) }
-let batch = Batch(x: x, xShape: [128] + shape, y: y, yShape: [128, 1])
+let (m, batch) = try ChapterModels.model(name)
 let clock = ContinuousClock()
 var times: [Double] = []
 for s in 0..<steps {
