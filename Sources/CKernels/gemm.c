@@ -38,19 +38,41 @@ static inline TGT void tile_6x16(int K, const float *A, int lda, const float *B,
 #undef CK_OUT
 }
 
-/* rows < 6 (tail) or an 8-wide column tail: one row, 8 columns at a time. */
-static inline TGT void row_x8(int K, const float *A, const float *B, int ldb, float beta, float *C) {
-    __m256 acc = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();
-    int k = 0;
-    for (; k + 1 < K; k += 2) {
-        acc = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k), _mm256_loadu_ps(B + (long)k * ldb), acc);
-        acc2 = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k + 1), _mm256_loadu_ps(B + (long)(k + 1) * ldb), acc2);
+/* The row tail (M % 6 rows, R = 1..5) and the 8-wide column tail (NV = 1): an R x (NV*8) tile
+ * with R and NV constants after inlining, so the accumulators stay in registers and the R*NV
+ * chains are independent (a one-row loop was latency-bound: a quarter of a 64-row product). */
+static inline __attribute__((always_inline)) TGT void nn_tile(const int R, const int NV, int K, const float *A, int lda,
+                                                                const float *B, int ldb, float beta, float *C, int ldc) {
+    __m256 acc[6][2];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
+    for (int k = 0; k < K; k++) {
+        const float *b = B + (long)k * ldb;
+        __m256 b0 = _mm256_loadu_ps(b), b1 = NV > 1 ? _mm256_loadu_ps(b + 8) : b0;
+        for (int r = 0; r < R; r++) {
+            __m256 x = _mm256_broadcast_ss(A + (long)r * lda + k);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            if (NV > 1) acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
     }
-    if (k < K) acc = _mm256_fmadd_ps(_mm256_broadcast_ss(A + k), _mm256_loadu_ps(B + (long)k * ldb), acc);
-    acc = _mm256_add_ps(acc, acc2);
-    if (beta != 0.0f) acc = _mm256_add_ps(acc, _mm256_loadu_ps(C));
-    _mm256_storeu_ps(C, acc);
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) {
+            float *c = C + (long)r * ldc + v * 8;
+            __m256 out = acc[r][v];
+            if (beta != 0.0f) out = _mm256_add_ps(out, _mm256_loadu_ps(c));
+            _mm256_storeu_ps(c, out);
+        }
 }
+
+#define NN_CASES(NV)                                                                               \
+    switch (R) {                                                                                   \
+    case 6: nn_tile(6, NV, K, a, lda, b, ldb, beta, c, ldc); break;                                \
+    case 5: nn_tile(5, NV, K, a, lda, b, ldb, beta, c, ldc); break;                                \
+    case 4: nn_tile(4, NV, K, a, lda, b, ldb, beta, c, ldc); break;                                \
+    case 3: nn_tile(3, NV, K, a, lda, b, ldb, beta, c, ldc); break;                                \
+    case 2: nn_tile(2, NV, K, a, lda, b, ldb, beta, c, ldc); break;                                \
+    default: nn_tile(1, NV, K, a, lda, b, ldb, beta, c, ldc); break;                               \
+    }
 
 static TGT void gemm_nn_avx2(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                              float beta, float *C, int ldc) {
@@ -60,12 +82,19 @@ static TGT void gemm_nn_avx2(int M, int N, int K, const float *A, int lda, const
         const float *Ai = A + (long)i * lda;
         float *Ci = C + (long)i * ldc;
         for (int j = 0; j < n16; j += 16) tile_6x16(K, Ai, lda, B + j, ldb, beta, Ci + j, ldc);
-        for (int r = 0; r < 6; r++)
-            for (int j = n16; j < N; j += 8) row_x8(K, Ai + (long)r * lda, B + j, ldb, beta, Ci + (long)r * ldc + j);
+        if (n16 < N) { const int R = 6; const float *a = Ai, *b = B + n16; float *c = Ci + n16; NN_CASES(1) }
     }
-    for (; i < M; i++)
-        for (int j = 0; j < N; j += 8) row_x8(K, A + (long)i * lda, B + j, ldb, beta, C + (long)i * ldc + j);
+    if (i < M) {
+        const int R = M - i;
+        const float *a = A + (long)i * lda;
+        for (int j = 0; j < N; j += 16) {
+            const float *b = B + j;
+            float *c = C + (long)i * ldc + j;
+            if (N - j >= 16) { NN_CASES(2) } else { NN_CASES(1) }
+        }
+    }
 }
+#undef NN_CASES
 
 /* C[R rows, NV*8 cols] += sum_k A[k*lda + r] * B[k*ldb + j]: R (1..6) and NV (1, 2) are
  * constants after inlining, so the accumulators stay in registers. */

@@ -61,7 +61,8 @@ import Darwin
         }
     }
 
-    @Test(arguments: [(128, 128, 32), (13, 24, 7), (6, 16, 1), (5, 8, 40), (128, 32, 128), (7, 20, 9)])
+    @Test(arguments: [(128, 128, 32), (13, 24, 7), (6, 16, 1), (5, 8, 40), (128, 32, 128), (7, 20, 9),
+                      (64, 96, 32), (10, 40, 5), (3, 16, 2), (154, 32, 160)])
     func gemmMatchesNaiveProduct(_ m: Int, _ n: Int, _ k: Int) {
         let a = GradientCheck.random([m, k], seed: 1).data, b = GradientCheck.random([k, n], seed: 2).data
         Self.checkProduct(m: m, n: n, k: k, "gemm", aAt: { a[$0 * k + $1] }, b: b) { c, beta in
