@@ -63,16 +63,12 @@ public final class GRU: RecurrentLayer {
             // rr = h_s·U (per-gate masked); fused: z, r, hh, h_{s+1}; keeps h·U_h + b_r.
             let br: UnsafePointer<Float>? = useBias ? UnsafePointer(wB.pointer + kh) : nil
             let rr = stepA.reserve(b * kh)
-            let blocks = stepRowBlocks
             withInputRows { table, ids in
                 for s in range {
                     let hp = hs.pointer + s * bh
-                    for r in blocks {
-                        let o = r.lowerBound * h, ok = r.lowerBound * kh
-                        recurrentProduct(hp, rows: r, gates: 0, count: 3, masks: m, out: rr, ldOut: kh, beta: 0)
-                        ck_gru_ra_fwd(Int32(r.count), Int32(h), act, ract, z.pointer + s * b * kh + ok, bx, rr + ok, br,
-                                      rh + s * bh + o, hp + o, hp + bh + o, table, ids.map { $0 + s * b + r.lowerBound })
-                    }
+                    recurrentProduct(hp, gates: 0, count: 3, masks: m, out: rr, ldOut: kh, beta: 0)
+                    ck_gru_ra_fwd(Int32(b), Int32(h), act, ract, z.pointer + s * b * kh, bx, rr, br,
+                                  rh + s * bh, hp, hp + bh, table, ids.map { $0 + s * b })
                 }
             }
         } else {
@@ -81,7 +77,7 @@ public final class GRU: RecurrentLayer {
             let hm = rrh + bh
             for s in range {
                 let hp = hs.pointer + s * bh, zs = z.pointer + s * b * kh
-                recurrentProduct(hp, rows: 0..<b, gates: 0, count: 2, masks: m, out: rr, ldOut: 2 * h, beta: 0)
+                recurrentProduct(hp, gates: 0, count: 2, masks: m, out: rr, ldOut: 2 * h, beta: 0)
                 var hmp = UnsafePointer(hp)
                 if let m { ck_mul(bh, hp, m + 2 * bh, hm); hmp = UnsafePointer(hm) }
                 ck_gru_rb_fwd1(Int32(b), Int32(h), ract, zs, bx, rr, hmp, rh + s * bh)
@@ -99,15 +95,10 @@ public final class GRU: RecurrentLayer {
         let dh = dhBuf.pointer, rh = rhStash.pointer, zp = z.pointer
         if resetAfter {
             // gates → (dz, dr, dhh⊙r) recurrent side; rh → dhh input side; dh ← dh⊙z + Σ (dR_g·U_gᵀ)⊙m_g.
-            let blocks = stepRowBlocks
             for s in range.reversed() {
-                let zs = zp + s * b * kh, dys = dyAt(s, dy)
-                for r in blocks {
-                    let o = r.lowerBound * h
-                    ck_gru_ra_bwd(Int32(r.count), Int32(h), act, ract, zs + r.lowerBound * kh, rh + s * bh + o, hs.pointer + s * bh + o,
-                                  dys.map { $0 + o }, dh + o, dh + o)
-                    if s > 0 { recurrentProductBackward(zs, ld: kh, rows: r, gates: 0, count: 3, masks: m, dh: dh, beta: 1) }
-                }
+                let zs = zp + s * b * kh
+                ck_gru_ra_bwd(Int32(b), Int32(h), act, ract, zs, rh + s * bh, hs.pointer + s * bh, dyAt(s, dy), dh, dh)
+                if s > 0 { recurrentProductBackward(zs, ld: kh, gates: 0, count: 3, masks: m, dh: dh, beta: 1) }
             }
             return
         }
@@ -118,7 +109,7 @@ public final class GRU: RecurrentLayer {
             ck_gru_rb_bwd1(Int32(b), Int32(h), act, ract, zs, hp, dyAt(s, dy), dh, dh)
             Kernels.gemm(m: b, n: h, k: h, a: zs + 2 * h, lda: kh, b: wUT.pointer + 2 * h * h, ldb: h, c: q, ldc: h)
             ck_gru_rb_bwd2(Int32(b), Int32(h), ract, zs, q, hp, m.map { $0 + 2 * bh }, dh)
-            if s > 0 { recurrentProductBackward(zs, ld: kh, rows: 0..<b, gates: 0, count: 2, masks: m, dh: dh, beta: 1) }
+            if s > 0 { recurrentProductBackward(zs, ld: kh, gates: 0, count: 2, masks: m, dh: dh, beta: 1) }
         }
     }
 

@@ -62,16 +62,12 @@ public final class LSTM: RecurrentLayer {
         }
         let c = cells.pointer, ac = actCells.pointer
         let beta: Float = foldsInputRows ? 0 : 1            // z holds x·K unless P's rows are read in the kernel
-        let blocks = stepRowBlocks
         withInputRows { table, ids in
             for s in range {
                 let zs = z.pointer + s * b * kh
-                for r in blocks {
-                    let o = s * bh + r.lowerBound * h
-                    recurrentProduct(hs.pointer + s * bh, rows: r, gates: 0, count: 4, masks: m, out: zs, ldOut: kh, beta: beta)
-                    ck_lstm_fwd(Int32(r.count), Int32(h), act, ract, zs + r.lowerBound * kh, bias, c + o, c + bh + o,
-                                ac + o, hs.pointer + bh + o, table, ids.map { $0 + s * b + r.lowerBound })
-                }
+                recurrentProduct(hs.pointer + s * bh, gates: 0, count: 4, masks: m, out: zs, ldOut: kh, beta: beta)
+                ck_lstm_fwd(Int32(b), Int32(h), act, ract, zs, bias, c + s * bh, c + (s + 1) * bh,
+                            ac + s * bh, hs.pointer + (s + 1) * bh, table, ids.map { $0 + s * b })
             }
         }
     }
@@ -85,15 +81,10 @@ public final class LSTM: RecurrentLayer {
         let act = Kernels.code(activation), ract = Kernels.code(recurrentActivation)
         let dh = dhBuf.pointer, dc = dcBuf.pointer
         let c = cells.pointer, ac = actCells.pointer
-        let blocks = stepRowBlocks
         for s in range.reversed() {
-            let zs = z.pointer + s * b * kh, dys = dyAt(s, dy)
-            for r in blocks {
-                let o = r.lowerBound * h
-                ck_lstm_bwd(Int32(r.count), Int32(h), act, ract, zs + r.lowerBound * kh, c + s * bh + o, ac + s * bh + o,
-                            dys.map { $0 + o }, dh + o, dc + o)
-                if s > 0 { recurrentProductBackward(zs, ld: kh, rows: r, gates: 0, count: 4, masks: m, dh: dh, beta: 0) }
-            }
+            let zs = z.pointer + s * b * kh
+            ck_lstm_bwd(Int32(b), Int32(h), act, ract, zs, c + s * bh, ac + s * bh, dyAt(s, dy), dh, dc)
+            if s > 0 { recurrentProductBackward(zs, ld: kh, gates: 0, count: 4, masks: m, dh: dh, beta: 0) }
         }
     }
 

@@ -162,10 +162,6 @@ public class RecurrentLayer: Layer {
         return m
     }
 
-    /// Pre-activation floats per row block of a step (``stepRowBlocks``): 4K (16 KB, L1). Tests
-    /// raise it to compare against whole-batch steps.
-    var stepBlockFloats = 4096
-
     /// Pre-activation floats per chunk of steps: 64K (256 KB, L2-resident). Tests lower it.
     var chunkFloats = 65_536
     var chunkSteps: Int { max(1, chunkFloats / max(1, batch * gates * units)) }

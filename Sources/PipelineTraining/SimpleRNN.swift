@@ -37,16 +37,12 @@ public final class SimpleRNN: RecurrentLayer {
         let b = batch, h = units, bh = b * h, act = Kernels.code(activation)
         let bias: UnsafePointer<Float>? = useBias ? UnsafePointer(wB.pointer) : nil
         let beta: Float = foldsInputRows ? 0 : 1            // z holds x·K unless P's rows are read in the kernel
-        let blocks = stepRowBlocks
         withInputRows { table, ids in
             for s in range {
                 let zs = z.pointer + s * bh
-                for r in blocks {
-                    let o = r.lowerBound * h
-                    recurrentProduct(hs.pointer + s * bh, rows: r, gates: 0, count: 1, masks: m, out: zs, ldOut: h, beta: beta)
-                    ck_srnn_fwd(Int32(r.count), Int32(h), act, zs + o, bias, table, ids.map { $0 + s * b + r.lowerBound })
-                    (hs.pointer + (s + 1) * bh + o).update(from: zs + o, count: r.count * h)
-                }
+                recurrentProduct(hs.pointer + s * bh, gates: 0, count: 1, masks: m, out: zs, ldOut: h, beta: beta)
+                ck_srnn_fwd(Int32(b), Int32(h), act, zs, bias, table, ids.map { $0 + s * b })
+                (hs.pointer + (s + 1) * bh).update(from: zs, count: bh)
             }
         }
     }
@@ -60,7 +56,7 @@ public final class SimpleRNN: RecurrentLayer {
         for s in range.reversed() {
             let zs = z.pointer + s * bh
             ck_srnn_bwd(Int32(b), Int32(h), act, hs.pointer + (s + 1) * bh, dyAt(s, dy), dh, zs)
-            if s > 0 { recurrentProductBackward(zs, ld: h, rows: 0..<b, gates: 0, count: 1, masks: m, dh: dh, beta: 0) }
+            if s > 0 { recurrentProductBackward(zs, ld: h, gates: 0, count: 1, masks: m, dh: dh, beta: 0) }
         }
     }
 

@@ -24,14 +24,10 @@ import PipelineCore
         _ = l.forward(GradientCheck.random([2, 2, 3], seed: 3), context: &ctx)
         #expect(l.masks.recurrentCount == 4 && l.masks.inputCount == 0)
         let h = GradientCheck.random([2, 8], seed: 4).data
-        var out = [Float](repeating: 0, count: 2 * 32), second = out
+        var out = [Float](repeating: 0, count: 2 * 32)
         l.masks.withPointers { _, mr in
             out.withUnsafeMutableBufferPointer { o in
-                l.recurrentProduct(h, rows: 0..<2, gates: 0, count: 4, masks: mr, out: o.baseAddress!, ldOut: 32, beta: 0)
-            }
-            // A block of rows: only its rows are written, with their own masks.
-            second.withUnsafeMutableBufferPointer { o in
-                l.recurrentProduct(h, rows: 1..<2, gates: 0, count: 4, masks: mr, out: o.baseAddress!, ldOut: 32, beta: 0)
+                l.recurrentProduct(h, gates: 0, count: 4, masks: mr, out: o.baseAddress!, ldOut: 32, beta: 0)
             }
         }
         let u = l.recurrentKernel!.value
@@ -39,44 +35,6 @@ import PipelineCore
             var s: Float = 0
             for i in 0..<8 { s += h[b * 8 + i] * l.masks.recurrent[(g * 2 + b) * 8 + i] * u[i, g * 8 + j] }
             #expect(abs(out[b * 32 + g * 8 + j] - s) < 1e-5)
-            #expect(second[b * 32 + g * 8 + j] == (b == 1 ? out[b * 32 + g * 8 + j] : 0))
         } } }
-    }
-
-    /// The per-step row blocks cover the batch once, in order, in multiples of 6 rows but the last.
-    @Test(arguments: [(1, 4), (7, 4), (64, 4), (128, 4), (64, 3), (64, 1), (128, 3)])
-    func stepRowBlocksPartitionTheBatch(_ batch: Int, _ gates: Int) throws {
-        let l: RecurrentLayer = gates == 4 ? LSTM(units: 32) : gates == 3 ? GRU(units: 64) : SimpleRNN(units: 32)
-        var rng = SeededRandom(seed: 1)
-        _ = try l.build(inputShape: [2, 3], rng: &rng)
-        l.batch = batch
-        let blocks = l.stepRowBlocks
-        #expect(blocks.first?.lowerBound == 0 && blocks.last?.upperBound == batch)
-        for (a, b) in zip(blocks, blocks.dropFirst()) { #expect(a.upperBound == b.lowerBound && a.count % 6 == 0) }
-        for r in blocks { #expect(r.count * l.gates * l.units <= 4096 + 6 * l.gates * l.units || r.count <= 6) }
-    }
-
-    /// Steps in row blocks give exactly the whole-batch results: outputs, dx and every gradient,
-    /// with and without recurrent dropout (each block takes its rows of the masks).
-    @Test(arguments: [("lstm", 0), ("lstm", 0.3), ("gru", 0), ("gru", 0.3), ("srnn", 0.3)] as [(String, Float)])
-    func rowBlocksMatchWholeBatchSteps(_ kind: String, _ recurrentDropout: Float) throws {
-        func run(blockFloats: Int) throws -> [Tensor] {
-            let l: RecurrentLayer = switch kind {
-            case "lstm": LSTM(units: 8, recurrentDropout: recurrentDropout, returnSequences: true)
-            case "gru": GRU(units: 8, recurrentDropout: recurrentDropout, returnSequences: true)
-            default: SimpleRNN(units: 8, recurrentDropout: recurrentDropout, returnSequences: true)
-            }
-            var rng = SeededRandom(seed: 5)
-            _ = try l.build(inputShape: [4, 3], rng: &rng)
-            l.stepBlockFloats = blockFloats
-            l.parallelMinBatch = .max
-            var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 6))
-            let y = l.forward(GradientCheck.random([20, 4, 3], seed: 7), context: &ctx)
-            #expect(blockFloats == .max || l.stepRowBlocks.count > 1)
-            let dx = l.backward(GradientCheck.random(y.shape, seed: 8))
-            return [y, dx] + l.parameters.map(\.grad)
-        }
-        let blocked = try run(blockFloats: 64), whole = try run(blockFloats: .max)
-        for (a, b) in zip(blocked, whole) { #expect(a.data == b.data, "\(kind) rd \(recurrentDropout)") }
     }
 }
