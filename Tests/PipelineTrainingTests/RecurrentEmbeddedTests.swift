@@ -15,6 +15,10 @@ import PipelineCore
         case "gru-before-backwards": return Sequential([e, GRU(units: 8, goBackwards: true, resetAfter: false), Dense(units: 1)])
         case "gru-recurrent-dropout": return Sequential([e, GRU(units: 8, recurrentDropout: 0.3), Dense(units: 1)])
         case "bilstm": return Sequential([e, Bidirectional(LSTM(units: 8)), Dense(units: 1)])
+        // 5 units: the portable (scalar) gate kernels, which read P's rows the same way.
+        case "lstm-5-units": return Sequential([e, LSTM(units: 5), Dense(units: 1)])
+        case "simplernn-5-units": return Sequential([e, SimpleRNN(units: 5), Dense(units: 1)])
+        case "gru-5-units": return Sequential([e, GRU(units: 5), Dense(units: 1)])
         case "bigru-sequences-sum": return Sequential([e, Bidirectional(GRU(units: 8, returnSequences: true), mergeMode: .sum),
                                                        GlobalMaxPooling1D(), Dense(units: 1)])
         default: preconditionFailure(name)
@@ -37,7 +41,7 @@ import PipelineCore
 
     // batch 70 is split over two threads (≥ 64), batch 5 is not; both have ≥ V tokens.
     @Test(arguments: ["simplernn", "lstm-sequences", "gru", "gru-before-backwards", "gru-recurrent-dropout",
-                      "bilstm", "bigru-sequences-sum"], [5, 70])
+                      "bilstm", "bigru-sequences-sum", "lstm-5-units", "simplernn-5-units", "gru-5-units"], [5, 70])
     func fusedMatchesEmbeddingThenLayer(_ name: String, _ batch: Int) throws {
         let (y1, g1) = try Self.run(name, batch: batch, fused: true)
         let (y0, g0) = try Self.run(name, batch: batch, fused: false)
