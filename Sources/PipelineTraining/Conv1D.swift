@@ -18,8 +18,9 @@ public enum Padding: String, Sendable, Codable, CaseIterable { case valid, same 
 /// window of output row `r` is `K·C` contiguous floats starting at row `r·S`: with the hand kernel
 /// (`F` a multiple of 8, AVX2) the forward pass is one product per sample over overlapping rows
 /// (`lda = S·C`), and with `S = 1` the input gradient is one product over windows of the output
-/// gradient with the kernel reversed in time; weight and input gradients run on two threads, as
-/// do the two halves of a large batch forward. Otherwise tap `k` of the kernel is one GEMM over
+/// gradient with the kernel reversed in time. Backward then runs one sample at a time (its
+/// gradient rows stay in cache for the weight, bias and input gradients), each half of a large
+/// batch on its own thread, as does the forward. Otherwise tap `k` of the kernel is one GEMM over
 /// all rows at once (row stride `S·C`): `K` GEMMs of `(B·Tp/S)×C×F`, the `(K−1)/Tp` rows that
 /// straddle two samples dropped.
 /// Cost: `2·B·T'·K·C·F` flops forward, twice that backward; memory `B·Tp·C` for the padded

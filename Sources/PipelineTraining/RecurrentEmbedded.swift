@@ -14,7 +14,10 @@ import PipelineCore
 /// fuses a pair when the consumer can take it (see ``EmbeddingConsumer``) and the batch has at
 /// least `V` tokens (so the table costs no more than the projection it replaces); the decision
 /// depends on shapes only, so a seed still gives the same weights everywhere.
-/// Cost: `2·V·F·kH` flops for `P`, `4·V·F·kH` backward, plus `B·T·kH` copies and adds, against
+/// The LSTM, SimpleRNN and GRU (reset_after) gate kernels read each step's rows of `P` in place
+/// (prefetched a few rows ahead: `P` is larger than L2 and the ids are data); GRU with
+/// reset_after false gathers them into its pre-activations first.
+/// Cost: `2·V·F·kH` flops for `P`, `4·V·F·kH` backward, plus `B·T·kH` row reads and adds, against
 /// `2·B·T·F·kH` forward and `4·B·T·F·kH` backward unfused: at IMDB shapes (`B·T` = 64,000,
 /// `V` = 10,000) a sixth of the input-side work. Memory: `P` and `dP` (`V·kH` floats each, per
 /// half of a split batch for `dP`).
@@ -124,7 +127,7 @@ extension RecurrentLayer: EmbeddingConsumer {
     /// `body(table, ids)` with the gate kernels' gathered-row arguments (`ids` of step 0; step
     /// `s` is at `ids + s·B`), or `(nil, nil)` when this forward does not fold them.
     func withInputRows<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Int32>?) -> R) -> R {
-        guard let embedded, readsInputRowsInKernel else { return body(nil, nil) }
+        guard foldsInputRows, let embedded else { return body(nil, nil) }
         return embedded.table.withUnsafeBufferPointer { t in
             idsTimeMajor.withUnsafeBufferPointer { body(t.baseAddress, $0.baseAddress) }
         }
