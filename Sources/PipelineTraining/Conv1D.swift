@@ -20,9 +20,9 @@ public enum Padding: String, Sendable, Codable, CaseIterable { case valid, same 
 /// (`lda = S·C`), and with `S = 1` the input gradient is one product over windows of the output
 /// gradient with the kernel reversed in time. Backward then runs one sample at a time (its
 /// gradient rows stay in cache for the weight, bias and input gradients), each half of a large
-/// batch on its own thread, as does the forward. Otherwise tap `k` of the kernel is one GEMM over
-/// all rows at once (row stride `S·C`): `K` GEMMs of `(B·Tp/S)×C×F`, the `(K−1)/Tp` rows that
-/// straddle two samples dropped.
+/// batch on its own thread, as does the forward. Otherwise (and for the input gradient when
+/// `S > 1`) tap `k` of the kernel is one GEMM over all rows at once (row stride `S·C`): `K`
+/// GEMMs of `(B·Tp/S)×C×F`, the `(K−1)/Tp` rows that straddle two samples dropped.
 /// Cost: `2·B·T'·K·C·F` flops forward, twice that backward; memory `B·Tp·C` for the padded
 /// input. `build` throws ``InputError`` when the input is not `[T, C]` or `T < K` with `valid`.
 public final class Conv1D: Layer {
@@ -161,14 +161,13 @@ public final class Conv1D: Layer {
             && (!computesInputGradient || (strides == 1 && Kernels.handGemmAvailable(n: c))) {
             return backwardBySample(dy, output: y, padded: xp, kernel: kernel, bias: bias)
         }
+        // The general path (strides > 1 with dx, or a channel count the hand kernel cannot take),
+        // over the whole flattened batch (`dfull`: zeros on the rows that straddle two samples):
+        // the weight gradient by windows when the hand kernel takes `F`, else per tap; the input
+        // gradient per tap.
         let b = y.shape[0], f = filters, s = strides, rows = fullRows(batch: b), perSample = tPadded / s
-        // dx by windows needs S = 1: then dxp[p] = Σ_j dfull[p + j − (K−1)] · W_{K−1−j}ᵀ, one
-        // product over windows of K·F floats of dfull (zeros before each sample's rows: the
-        // K−1 straddling rows of the previous sample, and `lead` rows before the first).
-        let windowedDx = computesInputGradient && windowedProducts && s == 1 && Kernels.handGemmAvailable(n: c)
-        let lead = windowedDx ? kernelSize - 1 : 0
         var dz = dy
-        var dfull = Tensor(shape: [lead + b * perSample, f])    // zeros on straddling rows
+        var dfull = Tensor(shape: [b * perSample, f])
         dz.data.withUnsafeMutableBufferPointer { dzb in
             y.data.withUnsafeBufferPointer { activation.backward(y: $0.baseAddress!, dy: dzb.baseAddress!, rows: b * tOut, width: f) }
             bias.grad.data.withUnsafeMutableBufferPointer { gb in
@@ -176,53 +175,40 @@ public final class Conv1D: Layer {
             }
             dfull.data.withUnsafeMutableBufferPointer { fb in
                 for i in 0..<b {
-                    (fb.baseAddress! + (lead + i * perSample) * f).update(from: dzb.baseAddress! + i * tOut * f, count: tOut * f)
+                    (fb.baseAddress! + i * perSample * f).update(from: dzb.baseAddress! + i * tOut * f, count: tOut * f)
                 }
             }
         }
-        // The windowed product writes every element of dxp; the per-tap products accumulate.
-        var dxp = windowedDx ? Tensor(uninitializedShape: xp.shape) : Tensor(shape: computesInputGradient ? xp.shape : [0])
-        let flipped = windowedDx ? flippedKernel() : []
+        var dxp = Tensor(shape: computesInputGradient ? xp.shape : [0])    // the per-tap products accumulate
         dfull.data.withUnsafeBufferPointer { fbAll in
-            let fb = fbAll.baseAddress! + lead * f
             xp.data.withUnsafeBufferPointer { xb in
                 kernel.grad.data.withUnsafeMutableBufferPointer { gb in
                     kernel.value.data.withUnsafeBufferPointer { wb in
                         dxp.data.withUnsafeMutableBufferPointer { db in
-                            let gp = gb.baseAddress!, dp = db.baseAddress!, xs = xb.baseAddress!, ws = wb.baseAddress!
-                            let windowedDW = self.windowedProducts && Kernels.handGemmAvailable(n: f)
-                            let weightGradient = {                  // dW_k[C,F] += xp_kᵀ · dfull
-                                if windowedDW {                     // dW[K·C, F] += Σ_r window_rᵀ · dfull[r]
-                                    Kernels.handGemm(transA: true, m: self.kernelSize * self.c, n: f, k: rows, a: xs, lda: s * self.c,
-                                                       b: fb, ldb: f, beta: 1, c: gp, ldc: f)
+                            let fb = fbAll.baseAddress!, gp = gb.baseAddress!, dp = db.baseAddress, xs = xb.baseAddress!
+                            let ws = wb.baseAddress!, kc = kernelSize * c
+                            let weightGradient = {
+                                if self.windowedProducts && Kernels.handGemmAvailable(n: f) {
+                                    // dW[K·C, F] += Σ_r window_rᵀ · dfull[r]
+                                    Kernels.handGemm(transA: true, m: kc, n: f, k: rows, a: xs, lda: s * self.c,
+                                                     b: fb, ldb: f, beta: 1, c: gp, ldc: f)
                                     return
                                 }
-                                for k in 0..<self.kernelSize {
+                                for k in 0..<self.kernelSize {          // dW_k[C, F] += xp_kᵀ · dfull
                                     Gemm.multiply(transA: true, m: self.c, n: f, k: rows, a: xs + k * self.c, lda: s * self.c,
                                                   b: fb, ldb: f, beta: 1, c: gp + k * self.c * f, ldc: f)
                                 }
                             }
                             let inputGradient = {
-                                guard self.computesInputGradient else { return }
-                                if windowedDx {
-                                    flipped.withUnsafeBufferPointer { wf in
-                                        Kernels.handGemm(m: b * self.tPadded, n: self.c, k: self.kernelSize * f, a: fbAll.baseAddress!, lda: f,
-                                                         b: wf.baseAddress!, ldb: self.c, c: dp, ldc: self.c)
-                                    }
-                                } else {
-                                    for k in 0..<self.kernelSize {  // dxp[r·S + k] += dfull[r] · W_kᵀ
-                                        Gemm.multiply(transB: true, m: rows, n: self.c, k: f, a: fb, lda: f,
-                                                      b: ws + k * self.c * f, ldb: f, beta: 1,
-                                                      c: dp + k * self.c, ldc: s * self.c)
-                                    }
+                                guard self.computesInputGradient, let dp else { return }
+                                for k in 0..<self.kernelSize {          // dxp[r·S + k] += dfull[r] · W_kᵀ
+                                    Gemm.multiply(transB: true, m: rows, n: self.c, k: f, a: fb, lda: f,
+                                                  b: ws + k * self.c * f, ldb: f, beta: 1,
+                                                  c: dp + k * self.c, ldc: s * self.c)
                                 }
                             }
                             if computesInputGradient && splits(batch: b) {
                                 ParallelPair.run(weightGradient, inputGradient)
-                            } else if windowedDW && !computesInputGradient {
-                                // No dx (first layer): the rows' sum for dW in two halves, then added.
-                                Kernels.accumulateTransposedProduct(split: splits(batch: b), m: self.kernelSize * self.c, n: f, k: rows,
-                                                                    a: xs, lda: s * self.c, b: fb, ldb: f, c: gp, ldc: f)
                             } else {
                                 weightGradient(); inputGradient()
                             }

@@ -52,7 +52,7 @@ public enum Kernels {
 
     /// `C += Aᵀ·B` (A `[k, m]` with row stride `lda`, C `[m, n]`), the sum over the `k` rows in
     /// two halves on two threads when `split`: the second half goes to a partial `[m, n]` that is
-    /// then added (the weight gradients of ``Dense`` and ``Conv1D``). Routed as ``gemm``.
+    /// then added (``Dense``'s weight gradient). Routed as ``gemm``.
     public static func accumulateTransposedProduct(split: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                                    b: UnsafePointer<Float>, ldb: Int,
                                                    c: UnsafeMutablePointer<Float>, ldc: Int) {

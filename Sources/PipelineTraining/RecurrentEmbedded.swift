@@ -59,10 +59,10 @@ extension RecurrentLayer: EmbeddingConsumer {
             kernel.value.data.withUnsafeBufferPointer { k in
                 p.withUnsafeMutableBufferPointer { pb in
                     let ep = e.baseAddress!, kp = k.baseAddress!, pp = pb.baseAddress!
-                    let half = v / 2
-                    ParallelPair.run({ Kernels.gemm(m: half, n: kh, k: f, a: ep, lda: f, b: kp, ldb: kh, c: pp, ldc: kh) },
-                                     { Kernels.gemm(m: v - half, n: kh, k: f, a: ep + half * f, lda: f, b: kp, ldb: kh,
-                                                    c: pp + half * kh, ldc: kh) })
+                    ParallelPair.overHalves(v, split: true) { rows in
+                        Kernels.gemm(m: rows.count, n: kh, k: f, a: ep + rows.lowerBound * f, lda: f, b: kp, ldb: kh,
+                                     c: pp + rows.lowerBound * kh, ldc: kh)
+                    }
                 }
             }
         }

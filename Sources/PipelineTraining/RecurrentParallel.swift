@@ -1,4 +1,3 @@
-import Dispatch
 import PipelineCore
 
 /// Two cores for one recurrent layer: a batch of at least `parallelMinBatch` samples (64) is
@@ -85,31 +84,5 @@ extension RecurrentLayer {
     /// Two batches stacked along the first axis.
     static func join(_ a: Tensor, _ b: Tensor) -> Tensor {
         Tensor(shape: [a.shape[0] + b.shape[0]] + a.shape.dropFirst(), data: a.data + b.data)
-    }
-}
-
-/// Runs two closures at the same time (one on the calling thread, one on a pool thread) and
-/// returns when both are done. The closures must touch disjoint state.
-enum ParallelPair {
-    /// `body` over `0..<count`, as two halves on two threads when `split`, else at once here.
-    /// For work whose items are independent (rows of a product, samples of a batch).
-    static func overHalves(_ count: Int, split: Bool, _ body: (Range<Int>) -> Void) {
-        guard split, count >= 2 else { body(0..<count); return }
-        let half = count / 2
-        run({ body(0..<half) }, { body(half..<count) })
-    }
-
-    static func run(_ first: () -> Void, _ second: () -> Void) {
-        withoutActuallyEscaping(first) { f in
-            withoutActuallyEscaping(second) { s in
-                let work = UncheckedPair(first: f, second: s)
-                DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? work.first() : work.second() }
-            }
-        }
-    }
-
-    private struct UncheckedPair: @unchecked Sendable {
-        let first: () -> Void
-        let second: () -> Void
     }
 }
