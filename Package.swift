@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already in the graph through async-http-client; PipelineTraining uses its SHA-256 for weight checksums.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // System libraries from Debian: zlib1g-dev, libarchive-dev, libopenblas-dev.
@@ -40,7 +42,8 @@ let package = Package(
         ]),
         .target(name: "PipelineText", dependencies: ["PipelineCore"]),
         .target(name: "PipelineTimeseries", dependencies: ["PipelineCore"]),
-        .target(name: "PipelineTraining", dependencies: ["PipelineCore", "CBLAS", "CKernels"]),
+        .target(name: "PipelineTraining", dependencies: ["PipelineCore", "CBLAS", "CKernels",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "PipelineConfig", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining",
             .product(name: "Yams", package: "Yams"),

@@ -15,11 +15,13 @@ extension PipelineRunner {
                 throw IOFailure("not a run folder (no spec.yaml)", path: resume, hint: "pass the folder an interrupted `pipeline run` wrote")
             }
         }
-        try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil)
+        try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil,
+                                 source: spec.source.url.isEmpty ? nil : opener.location, cacheDir: spec.source.expandedCacheDir)
         try AtomicFile.write(spec.yaml, to: dir + "/spec.yaml")
         guard spec.model != nil else {
             if spec.task == .timeseries { return try await runBaselineOnly(dir: dir) }
-            return try await prepare(overwrite: true)
+            // The folder is ready (and holds spec.yaml): prepare into it without clearing it again.
+            return dir == spec.outputDir ? try await prepareData() : try await prepare(overwrite: true)
         }
         switch spec.task {
         case .text: return try await runText(dir: dir, resuming: resume != nil)

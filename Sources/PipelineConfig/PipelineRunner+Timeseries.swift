@@ -42,9 +42,8 @@ extension PipelineRunner {
     func prepareTimeseries(into dir: String) async throws -> (meta: WeatherPreparation.Meta, json: JSONValue, summary: String) {
         let opener = self.opener
         let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
-        defer { reporter.finish() }
         let chunks = try opener.fileContent().reportingProgress(reporter) { $0.count }.csvTable(csvOptions(source: opener.displayName))
-        let meta = try await WeatherPreparation.prepare(chunks, options: weatherOptions(), to: dir)
+        let meta = try await reporter.run { try await WeatherPreparation.prepare(chunks, options: weatherOptions(), to: dir) }  // "done" only on success
         let json: JSONValue = .object([
             "output": .string(dir), "rows": .int(meta.rows), "features": .int(meta.features),
             "columns": .array(meta.columns.map { .string($0) }),

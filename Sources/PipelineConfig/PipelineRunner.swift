@@ -36,7 +36,13 @@ public struct PipelineRunner: Sendable {
 
     /// Runs the data stages only and writes NumPy files and JSON metadata into the output folder.
     public func prepare(overwrite: Bool = false) async throws -> RunResult {
-        try OutputFolder.prepare(spec.outputDir, overwrite: overwrite)
+        try OutputFolder.prepare(spec.outputDir, overwrite: overwrite, source: spec.source.url.isEmpty ? nil : opener.location,
+                                 cacheDir: spec.source.expandedCacheDir)
+        return try await prepareData()
+    }
+
+    /// The data stages of ``prepare(overwrite:)`` into the output folder, which must be ready.
+    func prepareData() async throws -> RunResult {
         let start = ProgressReporter.now()
         switch spec.task {
         case .text:
@@ -73,10 +79,11 @@ public struct PipelineRunner: Sendable {
         options.value = Int32(t.value)
         options.seed = spec.seed
         let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
-        defer { reporter.finish() }
-        return try await prepareImdb(source: try opener.entries(), into: dir, options: options,
-                                     provenance: ImdbProvenance(specHash: specHash, sourceChecksum: spec.source.sha256 ?? "",
-                                                                toolVersion: ToolInfo.version),
-                                     progress: reporter)
+        return try await reporter.run {   // "done" only on success
+            try await prepareImdb(source: try opener.entries(), into: dir, options: options,
+                                  provenance: ImdbProvenance(specHash: specHash, sourceChecksum: spec.source.sha256 ?? "",
+                                                             toolVersion: ToolInfo.version),
+                                  progress: reporter)
+        }
     }
 }

@@ -54,7 +54,7 @@ public struct PipelineSpec: Sendable, Equatable {
         guard let data = FileBytes.read(path) else {
             throw InputError("cannot read the spec file", at: SourceLocation(file: path), hint: "check the path")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path, overrides: overrides)
+        return try parse(SpecBytes.text(data, file: path), file: path, overrides: overrides)
     }
 
     /// Decodes a spec from YAML text; `file` names it in error messages.

@@ -15,7 +15,10 @@ import Darwin
 /// Semantics: bytes go to `PATH.tmp-PID-N` in the same directory; ``commit()`` flushes,
 /// fsyncs and renames over `path` (atomic on POSIX). A writer that is dropped or
 /// ``abort()``ed without commit removes its temporary file, so a failed run never leaves a
-/// half-written file that looks finished. Fails with ``IOFailure`` naming the path.
+/// half-written file that looks finished. When `path` lies in an output folder adopted by
+/// ``OutputManifest``, its name is recorded in that folder's manifest before the temporary file
+/// is created, so `--overwrite` can later remove it (and never anything it did not write).
+/// Fails with ``IOFailure`` naming the path and the system's reason (`No space left on device`).
 public final class AtomicFile {
     public let path: String
     public let temporaryPath: String
@@ -27,9 +30,11 @@ public final class AtomicFile {
         self.path = path
         let n = AtomicFile.counter.wrappingAdd(1, ordering: .relaxed).newValue
         temporaryPath = "\(path).tmp-\(getpid())-\(n)"
+        try OutputManifest.record(path)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {
-            throw IOFailure("cannot create file: \(String(cString: strerror(errno)))", path: path,
+            let code = errno
+            throw IOFailure("cannot create file: \(String(cString: strerror(code)))", path: path,
                             hint: "check that the directory exists and is writable")
         }
     }
@@ -40,11 +45,13 @@ public final class AtomicFile {
         var off = 0
         while off < bytes.count {
             let n = Glibc_write(fd, bytes.baseAddress! + off, bytes.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let msg = String(cString: strerror(errno))
+            if n <= 0 {
+                // Read errno before anything else can change it; a write of 0 bytes is a full device.
+                let code = n == 0 ? ENOSPC : errno
+                if code == EINTR { continue }
                 abort()
-                throw IOFailure("write failed: \(msg)", path: path, hint: "is the disk full?")
+                throw IOFailure("write failed: \(String(cString: strerror(code)))", path: path,
+                                hint: code == ENOSPC ? "free some disk space or choose another --output" : "check the disk and its permissions")
             }
             off += n
         }
@@ -56,14 +63,15 @@ public final class AtomicFile {
     /// Flushes and renames the temporary file over `path`.
     public func commit() throws {
         precondition(!done, "AtomicFile committed or aborted twice")
-        if fsync(fd) != 0 && errno != EINVAL {
-            let msg = String(cString: strerror(errno)); abort()
+        if fsync(fd) != 0, case let code = errno, code != EINVAL {
+            let msg = String(cString: strerror(code)); abort()
             throw IOFailure("fsync failed: \(msg)", path: path)
         }
         close(fd)
         done = true
         if rename(temporaryPath, path) != 0 {
-            let msg = String(cString: strerror(errno))
+            let code = errno
+            let msg = String(cString: strerror(code))
             unlink(temporaryPath)
             throw IOFailure("cannot rename into place: \(msg)", path: path)
         }

@@ -29,6 +29,8 @@ public final class ProgressReporter: Sendable {
         var bytes = 0
         var lastPrint: Double = 0
         var finished = false
+        /// A bar is on screen without its newline.
+        var drawn = false
     }
     public let label: String
     public let totalItems: Int?
@@ -68,12 +70,14 @@ public final class ProgressReporter: Sendable {
             let gap = style == .bar ? 0.1 : interval
             guard t - s.lastPrint >= gap else { return nil }
             s.lastPrint = t
+            if style == .bar { s.drawn = true }
             return render(s, now: t)
         }
         if let line { sink(style == .bar ? "\r\u{1B}[K" + line : line + "\n") }
     }
 
-    /// Prints the final line (once).
+    /// Prints the final line, `… done in h:mm:ss` (once). Call it only when the stage succeeded:
+    /// on failure call ``abandon()``, so that no "done" precedes the error.
     public func finish() {
         let t = ProgressReporter.now()
         let line: String? = state.withLock { s in
@@ -82,6 +86,23 @@ public final class ProgressReporter: Sendable {
             return render(s, now: t) + " done in \(ProgressReporter.clock(t - start))"
         }
         if let line { sink(style == .bar ? "\r\u{1B}[K" + line + "\n" : line + "\n") }
+    }
+
+    /// Ends the progress of a stage that failed (once, and not after ``finish()``): a bar on
+    /// screen gets its newline, so the error that follows starts on a line of its own; nothing
+    /// says "done". Use `do { …; reporter.finish() } catch { reporter.abandon(); throw error }`.
+    public func abandon() {
+        let drawn: Bool = state.withLock { s in
+            if s.finished { return false }
+            s.finished = true
+            return s.drawn
+        }
+        if drawn { sink("\n") }
+    }
+
+    /// Runs `body`, then ``finish()`` when it returns or ``abandon()`` when it throws.
+    public func run<R>(_ body: () async throws -> R) async throws -> R {
+        do { let r = try await body(); finish(); return r } catch { abandon(); throw error }
     }
 
     func render(_ s: State, now t: Double) -> String {

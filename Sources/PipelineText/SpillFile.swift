@@ -33,6 +33,11 @@ final class SpillFile {
         buffer.reserveCapacity(bufferLimit)
     }
 
+    /// A spill file on an already open descriptor (tests: `/dev/full` simulates a full disk).
+    init(descriptor: Int32, directory: String) {
+        self.fd = descriptor; self.directory = directory
+    }
+
     deinit { close(fd) }
 
     func append(_ values: [Int32]) throws {
@@ -45,10 +50,16 @@ final class SpillFile {
         guard !buffer.isEmpty else { return }
         let written = buffer.count * 4
         let offset = off_t((count - buffer.count) * 4)
-        let n = buffer.withUnsafeBytes { pwrite(fd, $0.baseAddress, written, offset) }
-        guard n == written else {
-            throw IOFailure("cannot write temporary data: \(String(cString: strerror(errno)))", path: directory,
-                            hint: "is the disk full?")
+        // A short write is continued; errno is read right after the call that failed (a short
+        // write of 0 bytes leaves errno untouched, so it is reported as a full device).
+        var done = 0
+        while done < written {
+            let n = buffer.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, written - done, offset + off_t(done)) }
+            if n > 0 { done += n; continue }
+            let code = n == 0 ? ENOSPC : errno
+            if code == EINTR { continue }
+            throw IOFailure("cannot write temporary data: \(String(cString: strerror(code)))", path: directory,
+                            hint: code == ENOSPC ? "free some disk space or choose another --output" : "check the output folder")
         }
         buffer.removeAll(keepingCapacity: true)
     }
