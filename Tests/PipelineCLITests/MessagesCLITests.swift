@@ -32,6 +32,31 @@ import Foundation
         #expect(r.stderr.contains("error:"), "\(r.stderr)")
         #expect(!r.stderr.contains("done in"), "\(r.stderr)")
     }
+
+    /// A short write (the file-size limit reached mid-buffer, as a nearly full disk does) used to
+    /// report the stale errno, `cannot write temporary data: Success`; now the next write's reason.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs /bin/bash"))
+    func aShortWriteReportsTheRealReason() throws {
+        let dir = NSTemporaryDirectory() + "cli-short-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // SIGXFSZ ignored (inherited through exec), files limited to 16 KB: the spill file of the
+        // fixture's reviews is larger, so its first write is cut short.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", CLI.binary,
+                       "prepare", "pipelines/fixtures/imdb.yaml", "--output", dir + "/out", "--quiet"]
+        p.currentDirectoryURL = URL(fileURLWithPath: CLI.repoRoot)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let r = CLI.Output(code: p.terminationStatus, stdout: "", stderr: stderr)
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(dir + "/out") && r.stderr.contains("File too large"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Success"), "\(r.stderr)")
+    }
 }
 
 private extension Array where Element == UInt8 {
