@@ -13,6 +13,10 @@ Paths select a behaviour; NAME is a file under ROOT; `key` in counters is the fu
   /short/NAME?at=K       every request promises the full length but sends K bytes, then closes
   /wrong/NAME            the file with one byte flipped (Content-Length right)
   /stall/NAME?at=K       sends headers and the body up to absolute byte K, then sleeps 30 s
+  /drip/NAME?every=S&first=F&times=N
+                         the first N requests (default: all) send headers, then one body byte
+                         every S seconds, the first after F seconds (default S), until the
+                         client goes away; later requests behave like /ok
   /status/CODE           answers CODE with a short text body
   /fail/NAME?times=N     the first N requests get 500, then like /ok
   /redirect/NAME         302 to /ok/NAME
@@ -83,6 +87,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(status, body[: int(query["at"])], len(body), content_range, reset=True)
         if mode == "short":
             return self.send(status, body[: int(query["at"])], len(body), content_range, close=True)
+        if mode == "drip" and count <= int(query.get("times", "1000000")):
+            every = float(query.get("every", "1"))
+            return self.drip(status, body, content_range, every, float(query.get("first", every)))
         if mode == "stall":
             self.send(status, body[: max(0, int(query["at"]) - start)], len(body), content_range)
             time.sleep(30)
@@ -107,6 +114,23 @@ class Handler(BaseHTTPRequestHandler):
         if close:
             self.close_connection = True
 
+    def drip(self, status, body, content_range, every, first):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        if content_range:
+            self.send_header("Content-Range", content_range)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            for i in range(len(body)):
+                time.sleep(first if i == 0 else every)
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+        except OSError:
+            pass   # the client gave up: what the test wants
+
     def text(self, status, body):
         data = body.encode()
         self.send_response(status)
@@ -124,6 +148,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.handle_error = lambda request, address: None   # clients that hang up are the point
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

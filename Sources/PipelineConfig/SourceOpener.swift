@@ -33,7 +33,8 @@ public struct SourceOpener: Sendable {
         if isRemote {
             var o = SourceOptions(checksums: checksums, cacheDirectory: source.expandedCacheDir)
             o.retries = source.retries
-            o.readTimeout = .milliseconds(Int(source.timeoutSeconds * 1000))
+            o.readTimeout = .seconds(source.timeoutSeconds)   // the stall timeout (≤ 1 day, checked by the spec)
+            o.minBytesPerSecond = source.minBytesPerSecond
             o.progress = progress
             o.delivery = source.delivery == .stream ? .stream : .downloadFirst
             return AnyByteSequence(try DataSource.chunks(from: location, options: o))

@@ -25,10 +25,15 @@ public struct SourceSpec: Sendable, Equatable {
     public var exclude: [String]
     public var cacheDir: String
     public var retries: Int
+    /// `timeout_seconds` (default 60): the stall timeout of a download attempt: it fails, and is
+    /// retried (`retries`), when the server sends nothing for this long, or less than
+    /// `min_bytes_per_second` (default 1000; 0 = off) on average over this long. Not a limit
+    /// on the whole download. See PipelineIO's `SourceOptions.readTimeout`.
     public var timeoutSeconds: Double
+    public var minBytesPerSecond: Double
     public var delivery: Delivery
 
-    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "delivery"]
+    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery"]
 
     init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
         guard let url = try m.string("url"), !url.isEmpty else {
@@ -49,7 +54,8 @@ public struct SourceSpec: Sendable, Equatable {
         exclude = try m.strings("exclude") ?? defaultExclude
         cacheDir = try m.string("cache_dir", default: "~/.cache/pipeline")
         retries = try m.int("retries", default: 3, min: 0, max: 100)
-        timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, exclusiveMin: true)
+        timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, max: 86_400, exclusiveMin: true)
+        minBytesPerSecond = try m.double("min_bytes_per_second", default: SourceSpec.defaultMinBytesPerSecond, min: 0)
         delivery = try m.choice("delivery", default: .stream)
     }
 
@@ -57,7 +63,14 @@ public struct SourceSpec: Sendable, Equatable {
         Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
                ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
                ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds)),
-               ("delivery", Y.str(delivery.rawValue))])
+               ("delivery", Y.str(delivery.rawValue))] + stallYAML)
+    }
+
+    static let defaultMinBytesPerSecond: Double = 1000   // PipelineIO's SourceOptions.minBytesPerSecond default
+
+    /// `min_bytes_per_second`, listed only when it differs from the default (spec hash unchanged).
+    var stallYAML: [(String, Node)] {
+        minBytesPerSecond == SourceSpec.defaultMinBytesPerSecond ? [] : [("min_bytes_per_second", Y.num(minBytesPerSecond))]
     }
 
     /// `cache_dir` with `~` expanded.

@@ -57,7 +57,8 @@ extension DownloadEngine {
         }
     }
 
-    /// Sleeps before the next attempt when `error` is worth retrying and retries are left;
+    /// Sleeps before the next attempt when `error` is worth retrying and retries are left,
+    /// after a one-line warning (`URL: attempt 1 of 4 failed: REASON; retrying in 0.5 s`);
     /// otherwise throws the error, described for the user.
     func handleFailure(_ error: any Error) async throws {
         dropBody()
@@ -66,15 +67,39 @@ extension DownloadEngine {
         let attempts = attemptsSoFar
         if retryable && attempts <= options.retries {
             let delay = min(options.retryDelay * (1 << min(attempts - 1, 16)), .seconds(30))
+            let reason = (described as? DownloadError).map { $0.message + ($0.underlying.map { " [\($0)]" } ?? "") } ?? "\(described)"
+            say("\(url): attempt \(attempts) of \(options.retries + 1) failed: \(reason); retrying in \(Self.seconds(delay))")
             try await Task.sleep(for: delay)
             return
         }
         guard var failure = described as? DownloadError else { throw described }
         if attempts > 1 { failure.message += "; gave up after \(attempts) attempts" }
-        if currentOffset > 0 && failure.hint == nil && failure.kind != .tooManyRedirects {
-            failure.hint = "run again to resume from the \(currentOffset) bytes kept in \(partPath)"
+        let resume = currentOffset > 0 && failure.kind != .tooManyRedirects
+            ? "run again to resume from the \(currentOffset) bytes kept in \(partPath)" : nil
+        if failure.kind == .timeout {
+            failure.hint = "raise source.timeout_seconds (now \(Self.seconds(options.readTimeout)))"
+                + (options.minBytesPerSecond > 0 ? " or lower source.min_bytes_per_second (now \(Self.number(options.minBytesPerSecond)))" : "")
+                + ", or source.retries (now \(options.retries))" + (resume.map { "; " + $0 } ?? "")
+        } else if failure.hint == nil {
+            failure.hint = resume
         }
         throw failure
+    }
+
+    /// The error for a response slower than `minBytesPerSecond` over a whole stall window.
+    func stalled(_ slow: StallDetector.Stall) -> DownloadError {
+        let received = total.map { "\(currentOffset) of \($0) bytes" } ?? "\(currentOffset) bytes"
+        return DownloadError(.timeout, url: url,
+            message: "stalled: \(slow.bytes) bytes in \(Self.seconds(.milliseconds(Int(slow.seconds * 1000)))), under \(Self.number(options.minBytesPerSecond)) bytes/s (received \(received) in all)")
+    }
+
+    /// `0.5 s`, `60 s`.
+    static func seconds(_ d: Duration) -> String {
+        number(Double(HTTPClients.nanoseconds(d)) * 1e-9) + " s"
+    }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String((x * 1000).rounded() / 1000)
     }
 
     /// Whether `error` is transient, and the error to show if we give up.
@@ -83,7 +108,7 @@ extension DownloadEngine {
         if let e = error as? DownloadError {
             switch e.kind {
             case .httpStatus(let code): return (code >= 500, e)
-            case .incomplete, .connection: return (true, e)
+            case .incomplete, .connection, .timeout: return (true, e)
             default: return (false, e)
             }
         }
@@ -91,11 +116,10 @@ extension DownloadEngine {
         if let e = error as? HTTPClientError {
             switch e {
             case .readTimeout:
-                // Retried when this response made progress before stalling, or when our
-                // consumer (not the server) left the connection idle; final otherwise.
-                return (consumerPaused || currentOffset > responseStart, DownloadError(.timeout, url: url,
-                    message: "no data for \(options.readTimeout) \(received): the server stalled (read timeout)",
-                    hint: "run again later, or raise read_timeout"))
+                // A silent server, or (in stream mode) a consumer that left the connection idle
+                // for longer than the timeout: either way reconnecting and resuming is the cure.
+                return (true, DownloadError(.timeout, url: url,
+                    message: "stalled: no data for \(Self.seconds(options.readTimeout)) \(received)"))
             case .redirectLimitReached, .redirectCycleDetected:
                 return (false, DownloadError(.tooManyRedirects, url: url,
                     message: e == .redirectCycleDetected ? "redirect loop (a URL redirects back to itself)"

@@ -31,27 +31,24 @@ final class DownloadEngine {
     private var skip = 0
     private var expectedTotal: Int?
     private var attempts = 0
-    private var offsetAtLastFailure = 0
+    private var offsetAtLastReset = 0
     private var progress: ProgressReporter?
     /// A failure met after some bytes of a chunk arrived: handled on the next call, once
     /// those bytes have been yielded.
     private var pendingFailure: (any Error)?
-    /// When the last network chunk was handed to the consumer, and whether the consumer has,
-    /// during the current response, kept us away from the connection for more than half the
-    /// read timeout: a read timeout is then likely ours, not the server's, and is retried (the
-    /// client stops reading the socket while nobody asks for data, and its idle timer runs).
-    private var lastYield: Double = 0
-    private(set) var consumerPaused = false
-    /// `offset` when the current response was opened: a read timeout after some progress is
-    /// retried (a stalled connection is often fixed by reconnecting); one without is final.
-    private(set) var responseStart = 0
+    /// Whether the server keeps up with `minBytesPerSecond` (a drip resets a read timeout).
+    private var stall: StallDetector
     private(set) var cacheHit = false
+    /// An attempt that brought at least this many bytes gives the retry budget back.
+    static let productiveAttemptBytes = 1 << 20
 
     init(url: String, options: SourceOptions, yieldCachedFile: Bool) throws {
         self.url = url; self.options = options; self.yieldCachedFile = yieldCachedFile
         finalPath = try CacheLocation.path(for: url, cacheDirectory: options.cacheDirectory)
         partPath = finalPath + ".part"
         hasher = options.checksums.hasher()
+        stall = StallDetector(window: Double(HTTPClients.nanoseconds(options.readTimeout)) * 1e-9,
+                              minBytesPerSecond: options.minBytesPerSecond)
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -135,15 +132,15 @@ final class DownloadEngine {
     }
 
     /// Up to `chunkSize` new bytes from the network; nil when there is nothing to yield yet
-    /// (a retry happened, or the download is complete: `phase` says which).
+    /// (a retry happened, or the download is complete: `phase` says which). Each network
+    /// buffer is written to the part file, hashed and counted in the progress line as soon as
+    /// it arrives, so a slow server shows progress before a whole chunk has gathered.
     private func networkChunk() async throws -> [UInt8]? {
         if let failure = pendingFailure {
             pendingFailure = nil
             try await handleFailure(failure)
             return nil
         }
-        let timeout = Double(HTTPClients.nanoseconds(options.readTimeout)) * 1e-9
-        if lastYield > 0 && ProgressReporter.now() - lastYield > timeout / 2 { consumerPaused = true }
         if body == nil {
             try await openResponse()
             guard phase == .network else { return nil }
@@ -153,7 +150,9 @@ final class DownloadEngine {
         var ended = false
         do {
             while out.count < options.chunkSize {
+                let waitStart = ProgressReporter.now()
                 guard let buffer = try await body!.next() else { ended = true; break }
+                let start = out.count
                 buffer.withUnsafeReadableBytes { raw in
                     var bytes = raw
                     if skip > 0 {
@@ -163,13 +162,18 @@ final class DownloadEngine {
                     }
                     out.append(contentsOf: bytes)
                 }
+                try commit(out[start...])
+                if let slow = stall.record(bytes: buffer.readableBytes, waited: ProgressReporter.now() - waitStart) {
+                    throw stalled(slow)
+                }
             }
+        } catch let failure as IOFailure {
+            throw failure   // the part file cannot be written: no retry helps
         } catch {
             // Keep what arrived before the failure; the retry resumes right after it.
             dropBody()
             pendingFailure = error
         }
-        try commit(out)
         if ended {
             body = nil
             if let total = expectedTotal, offset < total {
@@ -179,11 +183,10 @@ final class DownloadEngine {
                 phase = .finishing
             }
         }
-        lastYield = ProgressReporter.now()
         return out.isEmpty ? nil : out
     }
 
-    private func commit(_ bytes: [UInt8]) throws {
+    private func commit(_ bytes: ArraySlice<UInt8>) throws {
         guard !bytes.isEmpty else { return }
         try bytes.withUnsafeBytes { raw in
             var done = 0
@@ -195,14 +198,13 @@ final class DownloadEngine {
                 }
                 done += n
             }
+            hasher.update(raw)
         }
-        hasher.update(bytes)
         offset += bytes.count
         progress?.advance(bytes: bytes.count)
     }
 
     private func finish() throws {
-        progress?.finish()
         if let total = expectedTotal, offset > total {
             unlink(partPath)
             throw DownloadError(.protocolError, url: url, message: "the partial file (\(offset) bytes) is longer than the remote file (\(total) bytes)",
@@ -219,6 +221,7 @@ final class DownloadEngine {
         guard rename(partPath, finalPath) == 0 else {
             throw IOFailure("cannot rename the finished download into place: \(String(cString: strerror(errno)))", path: finalPath)
         }
+        progress?.finish()   // "done" only once the file is verified and in place
     }
 
     // MARK: requests and retries (DownloadEngine+Requests.swift)
@@ -229,22 +232,28 @@ final class DownloadEngine {
 
     func setResponse(body: HTTPClientResponse.Body, skip: Int, expectedTotal: Int?) {
         self.body = body.makeAsyncIterator()
-        self.consumerPaused = false
-        self.lastYield = 0
-        self.responseStart = offset
+        self.stall.reset()
         self.skip = skip
         self.expectedTotal = expectedTotal
         if progress == nil {
-            let name = finalPath.split(separator: "/").last.map(String.init) ?? url
+            let name = CacheLocation.displayName(for: url)
             let label = partBytesAtStart > 0 ? "\(name) (resuming at \(ProgressReporter.size(partBytesAtStart)))" : name
-            progress = ProgressReporter(label: label, totalBytes: expectedTotal.map { max($0 - offset, 0) }, style: options.progress)
+            progress = ProgressReporter(label: label, totalBytes: expectedTotal.map { max($0 - offset, 0) },
+                                        style: options.progress, sink: options.messages)
         }
+    }
+
+    /// Prints one line on `options.messages`, first clearing a progress bar drawn in place.
+    func say(_ line: String) {
+        options.messages((progress?.style == .bar ? "\r\u{1B}[K" : "") + line + "\n")
     }
 
     func markComplete() { phase = .finishing }
     func dropBody() { body = nil }
     func countAttempt() -> Int {
-        if offset > offsetAtLastFailure { attempts = 0; offsetAtLastFailure = offset }   // progress resets the budget
+        if offset - offsetAtLastReset >= Self.productiveAttemptBytes {   // real progress gives the budget back
+            attempts = 0; offsetAtLastReset = offset
+        }
         attempts += 1
         return attempts
     }

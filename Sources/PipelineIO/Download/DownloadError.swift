@@ -10,8 +10,8 @@ public struct DownloadError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The server answered with this status (4xx at once; 5xx after the retries).
         case httpStatus(Int)
-        /// The server sent nothing for longer than the read timeout right after (re)connecting
-        /// (a stalled server). A stall after some progress is retried first.
+        /// The server stalled: nothing for the stall timeout (`source.timeout_seconds`), or less
+        /// than `source.min_bytes_per_second` on average over that long; after the retries.
         case timeout
         /// More redirects than allowed, or a redirect loop.
         case tooManyRedirects

@@ -13,11 +13,12 @@
 ///   the cached file's chunks. A cached file with the wrong digest is deleted and downloaded again.
 /// - otherwise the bytes of `cachePath.part` left by an interrupted run come first (read from
 ///   disk), then the rest from the network with a `Range` request; every network chunk is
-///   appended to the part file and hashed before it is yielded. Dropped connections, connection
-///   errors, 5xx and read timeouts after progress are retried (exponential backoff; progress
-///   resets the count) and resume at the next byte, so the consumer sees one seamless stream.
-///   A consumer that pauses longer than the read timeout makes the client stop reading and the
-///   connection time out; that is detected and resumed too. At the end the digests are checked and the part file is
+///   appended to the part file and hashed as it arrives. Dropped connections, connection
+///   errors, 5xx and stalls (see ``SourceOptions/readTimeout``) are retried (exponential
+///   backoff, a warning line each; an attempt bringing 1 MiB resets the count) and resume at
+///   the next byte, so the consumer sees one seamless stream.
+///   A consumer that pauses longer than the stall timeout makes the client stop reading and the
+///   connection time out; that is resumed the same way. At the end the digests are checked and the part file is
 ///   renamed to `cachePath`; on a mismatch the consumer gets ``ChecksumMismatch`` after the
 ///   last chunk and nothing is left in the cache.
 /// Chunks are `options.chunkSize` bytes except at the end of a response; network reads are

@@ -15,8 +15,9 @@ import Darwin
 /// ```
 ///
 /// Defaults: cache in ``defaultCacheDirectory``; 5 retries starting at 0.5 s and doubling
-/// (capped at 30 s); connect timeout 15 s; read timeout 60 s (the longest the server may
-/// stay silent); 10 redirects; 256 KiB chunks; progress on standard error when it is a terminal.
+/// (capped at 30 s), each announced on ``messages``; connect timeout 15 s; stall timeout
+/// (`readTimeout`) 60 s with a floor of 1000 B/s (`minBytesPerSecond`); 10 redirects;
+/// 256 KiB chunks; progress on standard error (a bar on a terminal, a line every 5 s otherwise).
 public struct SourceOptions: Sendable {
     /// How an HTTP(S) source reaches the consumer.
     public enum Delivery: String, Sendable, Codable {
@@ -32,15 +33,28 @@ public struct SourceOptions: Sendable {
     public var checksums: Checksums
     public var cacheDirectory: String
     public var delivery: Delivery
-    /// Retries after the first attempt, for connection errors, dropped connections, 5xx, and
-    /// read timeouts that follow some progress. Any progress resets the count.
+    /// Retries after the first attempt (spec key `source.retries`), for connection errors,
+    /// dropped connections, 5xx and stalls; each resumes at the next byte. An attempt that
+    /// brought at least 1 MiB resets the count (so a long download survives many drops, but a
+    /// server dripping a few bytes per attempt does not get retried forever).
     public var retries: Int
     /// Delay before the first retry; doubled for each further retry, capped at 30 s.
     public var retryDelay: Duration
     public var connectTimeout: Duration
-    /// The longest the server may send nothing while a response is awaited or streamed. A
-    /// stall right after (re)connecting fails with a `DownloadError` of kind `.timeout`.
+    /// The stall timeout (spec key `source.timeout_seconds`): an attempt fails, and is retried,
+    /// when the server sends nothing for this long (while a response is awaited or streamed),
+    /// or when over this much time spent waiting for the network it sends fewer than
+    /// ``minBytesPerSecond`` per second on average (a server dripping bytes). Not a limit on
+    /// the whole download, which may take as long as it needs while data flows. After the
+    /// last retry: a `DownloadError` of kind `.timeout` naming the URL and the bytes received.
     public var readTimeout: Duration
+    /// The slowest average rate (bytes per second, over each ``readTimeout`` of waiting) that
+    /// does not count as a stall (spec key `source.min_bytes_per_second`, default 1000); 0
+    /// turns the rate check off, leaving only total silence as a stall.
+    public var minBytesPerSecond: Double = 1000
+    /// Where retry warnings (`attempt 1 of 4 failed: …; retrying in 0.5 s`) and progress lines
+    /// go; standard error by default. Warnings are printed whatever ``progress`` says.
+    public var messages: @Sendable (String) -> Void = { Console.error($0) }
     public var maxRedirects: Int
     /// Size of the chunks yielded (file reads; network data is gathered up to this size).
     public var chunkSize: Int
@@ -63,6 +77,9 @@ public struct SourceOptions: Sendable {
         if maxRedirects < 0 { throw InputError("must be >= 0", field: "max_redirects", value: "\(maxRedirects)") }
         if chunkSize < 1 { throw InputError("must be > 0", field: "chunk_size", value: "\(chunkSize)") }
         if readTimeout <= .zero { throw InputError("must be > 0", field: "read_timeout", value: "\(readTimeout)") }
+        if !(minBytesPerSecond >= 0) || !minBytesPerSecond.isFinite {
+            throw InputError("must be a finite number >= 0", field: "min_bytes_per_second", value: "\(minBytesPerSecond)")
+        }
         if connectTimeout <= .zero { throw InputError("must be > 0", field: "connect_timeout", value: "\(connectTimeout)") }
         if cacheDirectory.isEmpty { throw InputError("must not be empty", field: "cache_directory", value: cacheDirectory) }
     }

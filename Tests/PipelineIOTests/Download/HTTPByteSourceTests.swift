@@ -22,7 +22,7 @@ import Testing
     @Test func downloadsVerifiesAndThenHitsTheCache() async throws {
         let (server, cache) = try await setUp()
         let path = try await DataSource.download(server.url("/ok/data.bin"), options: options(cache))
-        #expect(path == cache + "/127.0.0.1_\(server.port)/ok/data.bin")
+        #expect(path.hasPrefix(cache + "/") && path.hasSuffix("-data.bin") && !path.dropFirst(cache.count + 1).contains("/"))
         #expect(try TestFiles.read(path) == Self.payload)
         #expect(!TestFiles.exists(path + ".part"))
         _ = try await DataSource.download(server.url("/ok/data.bin"), options: options(cache))

@@ -37,15 +37,16 @@ import Testing
         #expect(throws: InputError.self) { _ = try DataSource.chunks(from: "x", options: SourceOptions(retries: -1)) }
     }
 
-    @Test func cachePathMirrorsTheURL() throws {
+    /// Hash-named files in one folder (Tests/PipelineIOTests/Download/CacheLocationTests.swift has the hostile URLs).
+    @Test func cachePathIsAHashedNameInTheCacheFolder() throws {
         let options = SourceOptions(cacheDirectory: "/c/")
-        #expect(try DataSource.cachePath(for: "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz", options: options)
-                == "/c/ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz")
-        #expect(try DataSource.cachePath(for: "http://User:pw@Host:8080/a/../b c.zip", options: options) == "/c/host_8080/a/b_c.zip")
+        let imdb = try DataSource.cachePath(for: "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz", options: options)
+        #expect(imdb.hasPrefix("/c/") && imdb.hasSuffix("-aclImdb_v1.tar.gz") && imdb.split(separator: "/").count == 2)
+        #expect(try DataSource.cachePath(for: "http://User:pw@Host:8080/a/../b c.zip", options: options).hasSuffix("-b_c.zip"))
         let q1 = try DataSource.cachePath(for: "http://h/get?id=1", options: options)
         let q2 = try DataSource.cachePath(for: "http://h/get?id=2", options: options)
-        #expect(q1.hasPrefix("/c/h/get-") && q1 != q2)
-        #expect(try DataSource.cachePath(for: "http://h/", options: options) == "/c/h/index")
+        #expect(q1.hasSuffix("-get") && q1 != q2)
+        #expect(try DataSource.cachePath(for: "http://h/", options: options).hasSuffix("-index"))
     }
 
     @Test(.requiresSharedData(TestFiles.sharedData("aclImdb-train.tar.gz")))
