@@ -56,8 +56,11 @@ public struct PipelineRunner: Sendable {
             return RunResult(
                 json: .object(["output": .string(spec.outputDir), "splits": .array(splits), "files": .array(r.files.map { .string($0) }),
                                "vocabulary": .int(r.vocabulary.words.count), "distinct_words": .int(r.distinctWords),
+                               "tokens_cut": .int(r.tokensCut), "max_token_bytes": .int(spec.text!.maxTokenBytes),
+                               "skipped_entries": .array(r.skippedEntries.map { .string($0) }),
                                "seconds": .number(seconds)]),
                 summary: "prepared \(counts.joined(separator: ", ")); vocabulary \(r.vocabulary.words.count) of \(r.distinctWords) words; "
+                    + r.dataWarnings(maxTokenBytes: spec.text!.maxTokenBytes).map { $0 + "; " }.joined()
                     + "\(String(format: "%.2f", seconds)) s → \(spec.outputDir)")
         case .timeseries:
             let r = try await prepareTimeseries(into: spec.outputDir)
@@ -70,7 +73,7 @@ public struct PipelineRunner: Sendable {
         var options = ImdbPrepareOptions()
         options.standardization = TextStandardization(
             standardize: Standardize(rawValue: t.standardize.rawValue) ?? .lowerAndStripPunctuation,
-            html: HTMLHandling(rawValue: t.html.rawValue) ?? .space)
+            html: HTMLHandling(rawValue: t.html.rawValue) ?? .space, maxTokenBytes: t.maxTokenBytes)
         options.index = t.index == .imdb ? .imdb(numWords: t.numWords, indexFrom: Int32(t.indexFrom))
                                          : .textVectorization(maxTokens: t.numWords)
         options.maxlen = t.maxlen
@@ -79,11 +82,26 @@ public struct PipelineRunner: Sendable {
         options.value = Int32(t.value)
         options.seed = spec.seed
         let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
-        return try await reporter.run {   // "done" only on success
-            try await prepareImdb(source: try opener.entries(), into: dir, options: options,
+        let skipped = ArchiveReadReport()
+        var result = try await reporter.run {   // "done" only on success
+            try await prepareImdb(source: try opener.entries(report: skipped), into: dir, options: options,
                                   provenance: ImdbProvenance(specHash: specHash, sourceChecksum: spec.source.sha256 ?? "",
                                                              toolVersion: ToolInfo.version),
                                   progress: reporter)
         }
+        result.skippedEntries = skipped.skipped
+        for line in SourceOpener.skipWarnings(result.skippedEntries, source: opener.displayName) { log(line) }
+        if result.tokensCut > 0 { log("warning: " + result.dataWarnings(maxTokenBytes: t.maxTokenBytes)[0]) }
+        return result
+    }
+}
+
+extension ImdbPreparationResult {
+    /// Summary phrases for words cut and damaged members skipped (none when nothing was).
+    func dataWarnings(maxTokenBytes: Int) -> [String] {
+        var out: [String] = []
+        if tokensCut > 0 { out.append("\(tokensCut) word\(tokensCut == 1 ? "" : "s") longer than text.max_token_bytes \(maxTokenBytes) cut to it") }
+        if !skippedEntries.isEmpty { out.append("\(skippedEntries.count) damaged archive member\(skippedEntries.count == 1 ? "" : "s") skipped") }
+        return out
     }
 }

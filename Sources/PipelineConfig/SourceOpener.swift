@@ -48,27 +48,76 @@ public struct SourceOpener: Sendable {
         return AnyByteSequence(chunks.verified(checksums, source: location))
     }
 
-    /// The files of an archive (or of a folder) accepted by the spec's include/exclude globs.
-    public func entries() throws -> AnyEntrySequence {
+    /// The files of an archive (or of a folder) accepted by the spec's include/exclude globs,
+    /// read within the spec's `source.max_*` limits. Damaged members fail the read unless
+    /// `source.on_corrupt_entry: skip`; then they are recorded in `report` (the caller reports
+    /// them) or, without a report, printed as warnings on standard error when the read ends.
+    public func entries(report: ArchiveReadReport? = nil) throws -> AnyEntrySequence {
         let filter = try EntryFilter(include: source.include, exclude: source.exclude)
         if isDirectory || source.format == .directory {
             return AnyEntrySequence(DirectoryEntries(root: location, filter: filter))
         }
-        return AnyEntrySequence(try bytes().archiveEntries(source: displayName, filter: filter))
+        let own = report ?? ArchiveReadReport()
+        let entries = try bytes().archiveEntries(source: displayName, filter: filter, limits: source.archiveLimits,
+                                                 onCorruptEntry: source.onCorruptEntry, report: own)
+        if report != nil { return AnyEntrySequence(entries) }
+        return AnyEntrySequence(WarningAtEnd(base: entries, report: own, source: displayName))
     }
 
     /// The bytes of a single-file source: the file itself, a gzip member's content, or the one
-    /// entry of a zip/tar archive that the include globs select (e.g. the Jena CSV inside its .zip).
-    public func fileContent() throws -> AnyByteSequence {
+    /// entry of a zip/tar archive that the include globs select (e.g. the Jena CSV inside its .zip),
+    /// streamed (never held whole). An archive where several files match fails (naming them and
+    /// asking for `source.include`) rather than joining them. Decompression follows the spec's
+    /// `source.max_*` limits; damaged members as in ``entries(report:)``.
+    public func fileContent(report: ArchiveReadReport? = nil) throws -> AnyByteSequence {
         let lower = location.lowercased()
         let format = source.format
         if format == .zip || format == .tar || format == .tar_gz || (format == .auto && (lower.hasSuffix(".zip") || lower.hasSuffix(".tar") || lower.hasSuffix(".tar.gz") || lower.hasSuffix(".tgz"))) {
             let filter = try EntryFilter(include: source.include, exclude: source.exclude)
-            return AnyByteSequence(try bytes().archiveEntries(source: displayName, filter: filter).map { $0.data })
+            let own = report ?? ArchiveReadReport()
+            let content = try bytes().archiveFileContent(source: displayName, filter: filter, limits: source.archiveLimits,
+                                                         onCorruptEntry: source.onCorruptEntry, report: own)
+            if report != nil { return AnyByteSequence(content) }
+            return AnyByteSequence(WarningAtEnd(base: content, report: own, source: displayName))
         }
         if format == .gzip || (format == .auto && lower.hasSuffix(".gz")) {
-            return AnyByteSequence(try bytes().gunzipped(source: displayName))
+            return AnyByteSequence(try bytes().gunzipped(source: displayName, limits: source.archiveLimits))
         }
         return try bytes()
+    }
+}
+
+/// Passes `base` through and, when it ends normally, prints one `warning:` line per member
+/// that `report` says was skipped (the CLI's callers that do not report skips themselves).
+struct WarningAtEnd<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element: Sendable {
+    typealias Element = Base.Element
+    let base: Base
+    let report: ArchiveReadReport
+    let source: String
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let report: ArchiveReadReport
+        let source: String
+        var done = false
+
+        mutating func next() async throws -> Base.Element? {
+            guard !done else { return nil }
+            if let element = try await base.next() { return element }
+            done = true
+            for line in SourceOpener.skipWarnings(report.skipped, source: source) { Console.error(line + "\n") }
+            return nil
+        }
+    }
+
+    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), report: report, source: source) }
+}
+
+extension SourceOpener {
+    /// `warning:` lines for damaged members skipped under `source.on_corrupt_entry: skip`.
+    public static func skipWarnings(_ skipped: [String], source: String) -> [String] {
+        guard !skipped.isEmpty else { return [] }
+        return ["warning: \(source): skipped \(skipped.count) damaged member\(skipped.count == 1 ? "" : "s") (source.on_corrupt_entry: skip); "
+                + "their data is missing from the output"] + skipped.map { "warning:   \($0)" }
     }
 }

@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineIO
 import Yams
 
 /// `source:` where the data comes from.
@@ -32,8 +33,17 @@ public struct SourceSpec: Sendable, Equatable {
     public var timeoutSeconds: Double
     public var minBytesPerSecond: Double
     public var delivery: Delivery
+    /// Decompression bounds (PipelineIO's ``ArchiveLimits``): `max_entry_bytes` (an archive entry
+    /// read whole into memory, default 16 MiB), `max_total_bytes` (all accepted entries or a gzip
+    /// stream's output, default 16 GiB), `max_compression_ratio` (default 100).
+    public var maxEntryBytes: Int
+    public var maxTotalBytes: Int
+    public var maxCompressionRatio: Double
+    /// `on_corrupt_entry`: `error` (default) or `skip` (skipped members are counted, listed and warned about).
+    public var onCorruptEntry: CorruptEntryPolicy
 
-    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery"]
+    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery",
+                       "max_entry_bytes", "max_total_bytes", "max_compression_ratio", "on_corrupt_entry"]
 
     init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
         guard let url = try m.string("url"), !url.isEmpty else {
@@ -57,13 +67,33 @@ public struct SourceSpec: Sendable, Equatable {
         timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, max: 86_400, exclusiveMin: true)
         minBytesPerSecond = try m.double("min_bytes_per_second", default: SourceSpec.defaultMinBytesPerSecond, min: 0)
         delivery = try m.choice("delivery", default: .stream)
+        maxEntryBytes = try m.int("max_entry_bytes", default: ArchiveLimits.defaultMaxEntryBytes, min: 1)
+        maxTotalBytes = try m.int("max_total_bytes", default: ArchiveLimits.defaultMaxTotalBytes, min: 1)
+        maxCompressionRatio = try m.double("max_compression_ratio", default: ArchiveLimits.defaultMaxCompressionRatio, min: 1)
+        onCorruptEntry = try m.choice("on_corrupt_entry", default: .error)
     }
 
     var yaml: Node {
         Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
                ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
                ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds)),
-               ("delivery", Y.str(delivery.rawValue))] + stallYAML)
+               ("delivery", Y.str(delivery.rawValue))] + limitsYAML + stallYAML)
+    }
+
+    /// The decompression keys, listed only when they differ from the defaults (so the hash of
+    /// a spec that does not use them is unchanged).
+    var limitsYAML: [(String, Node)] {
+        var pairs: [(String, Node)] = []
+        if maxEntryBytes != ArchiveLimits.defaultMaxEntryBytes { pairs.append(("max_entry_bytes", Y.int(maxEntryBytes))) }
+        if maxTotalBytes != ArchiveLimits.defaultMaxTotalBytes { pairs.append(("max_total_bytes", Y.int(maxTotalBytes))) }
+        if maxCompressionRatio != ArchiveLimits.defaultMaxCompressionRatio { pairs.append(("max_compression_ratio", Y.num(maxCompressionRatio))) }
+        if onCorruptEntry != .error { pairs.append(("on_corrupt_entry", Y.str(onCorruptEntry.rawValue))) }
+        return pairs
+    }
+
+    /// The archive and gzip bounds these keys give.
+    public var archiveLimits: ArchiveLimits {
+        ArchiveLimits(maxEntryBytes: maxEntryBytes, maxTotalBytes: maxTotalBytes, maxCompressionRatio: maxCompressionRatio)
     }
 
     static let defaultMinBytesPerSecond: Double = 1000   // PipelineIO's SourceOptions.minBytesPerSecond default

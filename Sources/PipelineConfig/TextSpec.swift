@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineText
 import Yams
 
 /// `text:` the IMDB path's preprocessing, with Keras' names and defaults.
@@ -10,6 +11,7 @@ import Yams
 ///   padding: pre            # pre | post
 ///   truncating: pre         # pre | post
 ///   index: imdb             # imdb (0 pad, 1 start, 2 OOV, words from index_from) | text_vectorization (0 pad, 1 OOV, words from 2)
+///   max_token_bytes: 1024   # longer words are cut to this many bytes, counted as tokens_cut (4 … 1048576)
 /// ```
 public struct TextSpec: Sendable, Equatable {
     public enum Standardize: String, Sendable, CaseIterable { case lower_and_strip_punctuation, lower, strip_punctuation, none }
@@ -26,8 +28,9 @@ public struct TextSpec: Sendable, Equatable {
     public var padding: Side
     public var truncating: Side
     public var value: Int
+    public var maxTokenBytes: Int
 
-    static let keys = ["standardize", "html", "num_words", "index", "index_from", "maxlen", "padding", "truncating", "value"]
+    static let keys = ["standardize", "html", "num_words", "index", "index_from", "maxlen", "padding", "truncating", "value", "max_token_bytes"]
 
     init(_ m: SpecMap?) throws {
         standardize = try m?.choice("standardize", default: .lower_and_strip_punctuation) ?? .lower_and_strip_punctuation
@@ -39,12 +42,16 @@ public struct TextSpec: Sendable, Equatable {
         padding = try m?.choice("padding", default: .pre) ?? .pre
         truncating = try m?.choice("truncating", default: .pre) ?? .pre
         value = try m?.int("value", default: 0) ?? 0
+        maxTokenBytes = try m?.int("max_token_bytes", default: TextStandardization.defaultMaxTokenBytes,
+                                   min: TextStandardization.minimumTokenBytes, max: TextStandardization.maximumTokenBytes)
+            ?? TextStandardization.defaultMaxTokenBytes
     }
 
     var yaml: Node {
         Y.map([("standardize", Y.str(standardize.rawValue)), ("html", Y.str(html.rawValue)),
                ("num_words", Y.int(numWords)), ("index", Y.str(index.rawValue)), ("index_from", Y.int(indexFrom)),
                ("maxlen", Y.opt(maxlen, Y.int)), ("padding", Y.str(padding.rawValue)),
-               ("truncating", Y.str(truncating.rawValue)), ("value", Y.int(value))])
+               ("truncating", Y.str(truncating.rawValue)), ("value", Y.int(value))]
+              + (maxTokenBytes == TextStandardization.defaultMaxTokenBytes ? [] : [("max_token_bytes", Y.int(maxTokenBytes))]))
     }
 }

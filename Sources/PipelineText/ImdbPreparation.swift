@@ -24,7 +24,9 @@ import Darwin
 /// the ids, maps them to final ids, pads (Keras `pad_sequences`) and streams rows out in chunks
 /// of 1,024 (two chunks at a time on two threads). Rows are ordered by label then id (so the archive's order does not
 /// matter), then shuffled per split with `SeededRandom(seed:stage: "imdb-<split>")` when
-/// `options.shuffle`. Memory: two word tables, one batch of 512 reviews and ~32 bytes per
+/// `options.shuffle`. Words longer than `options.standardization.maxTokenBytes` are cut to it
+/// and counted (``ImdbPreparationResult/tokensCut``, `meta.json`'s `tokens_cut`), so one word never
+/// holds more than that. Memory: two word tables, one batch of 512 reviews (at most 4 MiB plus one review) and ~32 bytes per
 /// review, independent of the text size (measured: 57 MB peak RSS for the 25,000 reviews
 /// streamed from files; the spill file takes 4 bytes per word on disk).
 /// Every file goes through ``AtomicFile``/``NpyStreamWriter``: on failure no output file is
@@ -95,10 +97,11 @@ public func prepareImdb<Source: AsyncSequence>(
     let (vocabulary, vocabularyJSON, vocabularyHash) = try built.get()
     let vocabPath = "\(directory)/vocab.json", metaPath = "\(directory)/meta.json"
     try AtomicFile.write(vocabularyJSON, to: vocabPath)
+    let tokensCut = counter.cutTokens
     try AtomicFile.write(imdbMetaJSON(summaries, vocabulary: vocabulary, vocabularyHash: vocabularyHash, distinct: distinct,
-                                      options: options, provenance: provenance), to: metaPath)
+                                      tokensCut: tokensCut, options: options, provenance: provenance), to: metaPath)
     return ImdbPreparationResult(splits: summaries, vocabulary: vocabulary, distinctWords: distinct,
-                                 files: files + [vocabPath, metaPath])
+                                 files: files + [vocabPath, metaPath], tokensCut: tokensCut)
 }
 
 /// Where a review's provisional ids sit in the spill file.

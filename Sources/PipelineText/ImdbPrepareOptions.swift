@@ -60,4 +60,9 @@ public struct ImdbPreparationResult: Sendable {
     public var distinctWords: Int
     /// Paths of every file written (x/y per split, vocab.json, meta.json).
     public var files: [String]
+    /// Words longer than the standardization's `maxTokenBytes`, cut to it (both splits).
+    public var tokensCut = 0
+    /// Damaged archive members skipped under `source.on_corrupt_entry: skip` (filled by the caller
+    /// that read the archive; one line each: where and why).
+    public var skippedEntries: [String] = []
 }

@@ -111,7 +111,7 @@ final class RowEncoder {
 
 /// The content of `meta.json`.
 func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, vocabularyHash: String, distinct: Int,
-                  options: ImdbPrepareOptions, provenance: ImdbProvenance) -> [UInt8] {
+                  tokensCut: Int = 0, options: ImdbPrepareOptions, provenance: ImdbProvenance) -> [UInt8] {
     func q(_ s: String) -> String { var o: [UInt8] = []; appendJSONString(s, to: &o); return String(decoding: o, as: UTF8.self) }
     var lines = [
         "\"format\": \"pipeline-imdb-prepared\"", "\"version\": 1",
@@ -120,6 +120,7 @@ func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vo
         "\"vocabulary_hash\": \(q("fnv1a64:" + vocabularyHash))", "\"vocabulary_file\": \"vocab.json\"",
         "\"index\": \(q(options.index.name))", "\"stored_words\": \(vocabulary.words.count)",
         "\"distinct_train_words\": \(distinct)",
+        "\"max_token_bytes\": \(options.standardization.maxTokenBytes)", "\"tokens_cut\": \(tokensCut)",
         "\"maxlen\": \(options.maxlen.map(String.init) ?? "null")", "\"padding\": \(q(options.padding.rawValue))",
         "\"truncating\": \(q(options.truncating.rawValue))", "\"value\": \(options.value)",
         "\"shuffle\": \(options.shuffle)", "\"seed\": \(options.seed)",

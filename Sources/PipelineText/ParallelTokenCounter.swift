@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Pass 1 of ``prepareImdb(source:into:options:provenance:progress:)`` on up to two cores:
-/// reviews are gathered in batches of 512, and while the caller gathers the next batch each half
+/// reviews are gathered in batches of 512 (or fewer once they hold 4 MiB, so that memory stays
+/// bounded whatever the reviews' sizes), and while the caller gathers the next batch each half
 /// of the previous one is tokenized by its own worker
 /// (own ``ByteTokenizer`` and ``TokenTable``), and the provisional ids are spilled in source
 /// order as `localId << 1 | worker`. ``merge()`` then sums the workers' training counts into one
@@ -49,7 +50,13 @@ final class ParallelTokenCounter {
     let spill: SpillFile
     private(set) var records: [ReviewRecord] = []
     private var pending: [(DataEntry, AclImdbPath.Parsed)] = []
+    private var pendingBytes = 0
     static let batchSize = 512
+    static let batchBytes = 4 << 20
+
+    /// Words cut to the standardization's `maxTokenBytes`, over every review tokenized so far
+    /// (complete after ``flush()``).
+    var cutTokens: Int { workers.reduce(0) { $0 + $1.tokenizer.cutTokens } }
 
     init(standardization: TextStandardization, spill: SpillFile, workers: Int = ParallelTokenCounter.cores) {
         self.workers = (0..<max(1, min(2, workers))).map { _ in Worker(standardization) }
@@ -61,7 +68,8 @@ final class ParallelTokenCounter {
 
     func add(_ entry: DataEntry, _ parsed: AclImdbPath.Parsed) throws {
         pending.append((entry, parsed))
-        if pending.count == Self.batchSize { try dispatchPending() }
+        pendingBytes += entry.data.count
+        if pending.count == Self.batchSize || pendingBytes >= Self.batchBytes { try dispatchPending() }
     }
 
     /// Tokenizes the pending reviews and spills their ids, waiting for the workers; call once
@@ -86,6 +94,7 @@ final class ParallelTokenCounter {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending = []
+        pendingBytes = 0
         pending.reserveCapacity(Self.batchSize)
         let parallel = workers.count == 2 && batch.count >= 64
         let half = parallel ? batch.count / 2 : batch.count

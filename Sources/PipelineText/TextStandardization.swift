@@ -17,15 +17,38 @@
 ///    Non-ASCII punctuation is kept.
 /// 4. Splits on runs of the six ASCII whitespace bytes (space, \t, \n, \v, \f, \r) like
 ///    `tf.strings.split`; U+00A0 and other Unicode spaces are part of words. Empty words never occur.
+/// 5. A word longer than `maxTokenBytes` UTF-8 bytes (spec key `text.max_token_bytes`, default
+///    1,024) is cut to its first `maxTokenBytes` bytes (at a character boundary) and counted
+///    (``ByteTokenizer/cutTokens``). Keras has no such bound; cutting rather than skipping keeps
+///    the number of words, and so every sequence, identical to Keras', and a word that long is
+///    out of any real vocabulary either way. It bounds the tokenizer's memory whatever the input.
 /// Cost: one pass over the UTF-8 bytes with two 256-entry tables (a few ns/byte). Never fails.
 public struct TextStandardization: Sendable, Codable, Hashable {
     public var standardize: Standardize
     public var html: HTMLHandling
     public var lowercase: Lowercase
+    /// The longest word kept whole, in UTF-8 bytes (clamped to ``minimumTokenBytes``…``maximumTokenBytes``).
+    public var maxTokenBytes: Int
+
+    public static let defaultMaxTokenBytes = 1024
+    /// The accepted range of `maxTokenBytes`: 4 bytes (one character always fits) to 1 MiB.
+    public static let minimumTokenBytes = 4
+    public static let maximumTokenBytes = 1 << 20
 
     public init(standardize: Standardize = .lowerAndStripPunctuation, html: HTMLHandling = .space,
-                lowercase: Lowercase = .ascii) {
+                lowercase: Lowercase = .ascii, maxTokenBytes: Int = TextStandardization.defaultMaxTokenBytes) {
         self.standardize = standardize; self.html = html; self.lowercase = lowercase
+        self.maxTokenBytes = min(max(TextStandardization.minimumTokenBytes, maxTokenBytes), TextStandardization.maximumTokenBytes)
+    }
+
+    enum CodingKeys: String, CodingKey { case standardize, html, lowercase, maxTokenBytes }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(standardize: try c.decode(Standardize.self, forKey: .standardize),
+                  html: try c.decode(HTMLHandling.self, forKey: .html),
+                  lowercase: try c.decode(Lowercase.self, forKey: .lowercase),
+                  maxTokenBytes: try c.decodeIfPresent(Int.self, forKey: .maxTokenBytes) ?? TextStandardization.defaultMaxTokenBytes)
     }
 
     /// The words of `text` (for tests, debugging and small inputs; hot paths use ``ByteTokenizer``).
@@ -40,7 +63,10 @@ public struct TextStandardization: Sendable, Codable, Hashable {
     }
 
     /// A one-line description such as `lower_and_strip_punctuation, html=space, lowercase=ascii`.
-    public var summary: String { "\(standardize.rawValue), html=\(html.rawValue), lowercase=\(lowercase.rawValue)" }
+    public var summary: String {
+        "\(standardize.rawValue), html=\(html.rawValue), lowercase=\(lowercase.rawValue)"
+            + (maxTokenBytes == TextStandardization.defaultMaxTokenBytes ? "" : ", max_token_bytes=\(maxTokenBytes)")
+    }
 }
 
 /// Keras' `TextVectorization(standardize=…)` choices.

@@ -84,7 +84,9 @@ extension Vocabulary {
         }
         let std = TextStandardization(standardize: try choice("standardize", Standardize.self),
                                       html: try choice("html", HTMLHandling.self),
-                                      lowercase: try choice("lowercase", Lowercase.self))
+                                      lowercase: try choice("lowercase", Lowercase.self),
+                                      maxTokenBytes: try optInt("max_token_bytes", TextStandardization.defaultMaxTokenBytes)
+                                        ?? TextStandardization.defaultMaxTokenBytes)
         let index: VocabularyIndex
         switch try req("index", \.string) {
         case "imdb":

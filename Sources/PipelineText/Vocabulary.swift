@@ -70,6 +70,10 @@ public struct Vocabulary: Sendable {
     var settingLines: [String] {
         var lines = ["standardize=\(standardization.standardize.rawValue)", "html=\(standardization.html.rawValue)",
                      "lowercase=\(standardization.lowercase.rawValue)", "split=whitespace", "index=\(index.name)"]
+        // Listed only when not the default, so vocabularies written before the key keep their hash.
+        if standardization.maxTokenBytes != TextStandardization.defaultMaxTokenBytes {
+            lines.insert("max_token_bytes=\(standardization.maxTokenBytes)", at: 4)
+        }
         switch index {
         case let .imdb(numWords, skipTop, startChar, oovChar, indexFrom):
             lines += ["num_words=\(numWords.map(String.init) ?? "null")", "skip_top=\(skipTop)",

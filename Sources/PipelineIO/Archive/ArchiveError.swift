@@ -23,6 +23,8 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case unsafeEntry
         /// The chunk sequence feeding the archive failed (see `underlying`).
         case input
+        /// A single-file read found more than one accepted regular file (the message names them).
+        case severalEntries
     }
 
     public var kind: Kind

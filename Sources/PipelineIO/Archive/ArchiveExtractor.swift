@@ -25,7 +25,7 @@ import Darwin
 /// Refused (``ArchiveError`` of kind `.unsafeEntry`, naming the entry; extraction stops there,
 /// files already written stay): absolute paths, any `..` component, links leaving `target`,
 /// paths whose parent is a symbolic link. Existing files are replaced.
-/// Reading is the same as ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:)``
+/// Reading is the same as ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``
 /// (same limits and errors). Cost: reading plus one `open`/`write`/`fsync`/`rename` per file.
 public struct ArchiveExtractor: Sendable {
     public let target: String
@@ -95,6 +95,8 @@ public struct ArchiveExtractor: Sendable {
             state.files.insert(path)
             state.summary.files += 1
             state.summary.bytes += data.count
+        case .chunk:
+            return   // only single-file reads stream chunks
         case .symlink(let destination):
             guard filter.accepts(path) else { return }
             guard let resolved = EntryPath.resolve(linkTarget: destination, from: path) else {

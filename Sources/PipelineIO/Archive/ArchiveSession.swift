@@ -8,7 +8,9 @@ final class ArchiveSession: Sendable {
 
     init<Base: AsyncSequence & Sendable>(base: Base, config: ArchiveReadConfig) where Base.Element == [UInt8] {
         let input = HandoffQueue<[UInt8]>(capacity: 4)
-        let output = HandoffQueue<[ArchiveItem]>(capacity: 16)
+        // At most 16 batches and, beyond the first, 8 MiB of entry bytes waiting.
+        let output = HandoffQueue<[ArchiveItem]>(capacity: 16, maxWeight: 8 << 20,
+                                                 weigh: { $0.reduce(0) { $0 + $1.byteCount } })
         self.input = input; self.output = output
         producer = Task {
             do {

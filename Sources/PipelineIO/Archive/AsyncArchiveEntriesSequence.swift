@@ -23,15 +23,85 @@ extension AsyncSequence where Self: Sendable, Element == [UInt8] {
     /// Failures (``ArchiveError`` naming `source` and the entry being read): truncated or
     /// corrupt input, an ``ArchiveLimits`` bound crossed, the input sequence failing (kind
     /// `.input`, with the original error as `underlying`). Dropping the iterator stops the thread.
+    /// A damaged member header (or a member whose data is damaged while the archive goes on) is
+    /// an error (kind `.corrupt`, naming the last good entry and the byte offset) unless
+    /// `onCorruptEntry` is `.skip`: then it is skipped and recorded in `report`.
     public func archiveEntries(source: String = "archive", filter: EntryFilter = .all,
                                limits: ArchiveLimits = ArchiveLimits(),
-                               onEmpty: EmptyArchivePolicy = .error) -> AsyncArchiveEntriesSequence<Self> {
+                               onEmpty: EmptyArchivePolicy = .error,
+                               onCorruptEntry: CorruptEntryPolicy = .error,
+                               report: ArchiveReadReport? = nil) -> AsyncArchiveEntriesSequence<Self> {
         AsyncArchiveEntriesSequence(base: self, config: ArchiveReadConfig(
-            source: source, filter: filter, limits: limits, onEmpty: onEmpty, includeLinks: false))
+            source: source, filter: filter, limits: limits, onEmpty: onEmpty, includeLinks: false,
+            onCorrupt: onCorruptEntry, report: report))
+    }
+
+    /// The bytes of the one regular file of an archive that `filter` accepts (the CSV inside a
+    /// zip), streamed in chunks of up to 1 MiB: the entry is never held whole.
+    ///
+    /// ```swift
+    /// let csv = FileChunks(path: "jena_climate_2009_2016.csv.zip").archiveFileContent(source: "jena.zip")
+    /// ```
+    ///
+    /// Semantics: as ``archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``, but
+    /// when a second accepted regular file appears the sequence fails with ``ArchiveError`` of
+    /// kind `.severalEntries` naming the files (up to 10) and asking for `source.include`; no file
+    /// at all fails with `.empty` / `.noMatchingEntries`. The error comes after the first
+    /// file's bytes (archives are read in one pass), so consumers must not commit before the end.
+    /// Limits: `maxTotalBytes` and the ratio, checked every 64 KiB (`maxEntryBytes` does not
+    /// apply: nothing is buffered).
+    public func archiveFileContent(source: String = "archive", filter: EntryFilter = .all,
+                                   limits: ArchiveLimits = ArchiveLimits(),
+                                   onCorruptEntry: CorruptEntryPolicy = .error,
+                                   report: ArchiveReadReport? = nil) -> AsyncArchiveFileContentSequence<Self> {
+        AsyncArchiveFileContentSequence(base: self, config: ArchiveReadConfig(
+            source: source, filter: filter, limits: limits, onEmpty: .error, includeLinks: false,
+            onCorrupt: onCorruptEntry, report: report, singleFile: true))
     }
 }
 
-/// The regular files of an archive. See ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:)``.
+/// The byte chunks of an archive's single accepted file. See
+/// ``AsyncSequence/archiveFileContent(source:filter:limits:onCorruptEntry:report:)``.
+public struct AsyncArchiveFileContentSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
+where Base.Element == [UInt8] {
+    public typealias Element = [UInt8]
+    let base: Base
+    let config: ArchiveReadConfig
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let base: Base
+        let config: ArchiveReadConfig
+        var session: ArchiveSession?
+        var batch: [ArchiveItem] = []
+        var index = 0
+        var finished = false
+
+        public mutating func next() async throws -> [UInt8]? {
+            while !finished {
+                while index < batch.count {
+                    let item = batch[index]
+                    index += 1
+                    if case .chunk(let data) = item.kind { return data }
+                }
+                if session == nil { session = ArchiveSession(base: base, config: config) }
+                do {
+                    guard let next = try await session!.output.pop() else { break }
+                    batch = next
+                    index = 0
+                } catch {
+                    finished = true; session = nil
+                    throw error
+                }
+            }
+            finished = true; session = nil; batch = []
+            return nil
+        }
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(base: base, config: config) }
+}
+
+/// The regular files of an archive. See ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``.
 public struct AsyncArchiveEntriesSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
 where Base.Element == [UInt8] {
     public typealias Element = DataEntry

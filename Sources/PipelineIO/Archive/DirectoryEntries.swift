@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// The regular files of an already extracted folder, as the same ``DataEntry`` stream an
-/// archive gives: the drop-in replacement for ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:)``
+/// archive gives: the drop-in replacement for ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``
 /// when the data was unpacked beforehand.
 ///
 /// ```swift

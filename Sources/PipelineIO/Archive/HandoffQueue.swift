@@ -7,23 +7,31 @@ import Foundation
 ///
 /// States: open → finished (no more pushes; pops drain then get the end or the failure), or
 /// → cancelled (every wait returns at once; pushes are refused, pops end). Thread-safe.
+/// Optionally byte-bounded too: with `maxWeight`, the queue is also full while the weights of
+/// its items (`weigh`, e.g. bytes held) reach `maxWeight` (an item is always accepted into an
+/// empty queue, so one heavy item never blocks for ever).
 final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
-    private var items: [T] = []
+    /// Popped slots are cleared at once (nil), so the queue never keeps a consumed item alive.
+    private var items: [T?] = []
     private var head = 0
     private var finished = false
     private var failure: (any Error)?
     private(set) var cancelled = false
     private var waitingConsumer: CheckedContinuation<Void, Never>?
     private var waitingProducer: CheckedContinuation<Void, Never>?
+    private let maxWeight: Int
+    private let weigh: (@Sendable (T) -> Int)?
+    private var weight = 0
 
-    init(capacity: Int) {
+    init(capacity: Int, maxWeight: Int = .max, weigh: (@Sendable (T) -> Int)? = nil) {
         precondition(capacity > 0)
-        self.capacity = capacity
+        self.capacity = capacity; self.maxWeight = maxWeight; self.weigh = weigh
     }
 
     private var count: Int { items.count - head }
+    private var isFull: Bool { count >= capacity || (count > 0 && weight >= maxWeight) }
 
     // MARK: producer side
 
@@ -34,7 +42,7 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     condition.lock()
-                    if cancelled || count < capacity { condition.unlock(); c.resume(); return }
+                    if cancelled || !isFull { condition.unlock(); c.resume(); return }
                     waitingProducer = c
                     condition.unlock()
                 }
@@ -45,7 +53,7 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     /// Appends `item`, blocking the calling thread while full. False when cancelled.
     func pushBlocking(_ item: T) -> Bool {
         condition.lock()
-        while !cancelled && count >= capacity { condition.wait() }
+        while !cancelled && isFull { condition.wait() }
         condition.unlock()
         return lockedAppend(item) ?? pushBlocking(item)
     }
@@ -54,9 +62,10 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     private func lockedAppend(_ item: T) -> Bool? {
         condition.lock()
         if cancelled { condition.unlock(); return false }
-        guard count < capacity else { condition.unlock(); return nil }
+        guard !isFull else { condition.unlock(); return nil }
         precondition(!finished, "push after finish")
         items.append(item)
+        if let weigh { weight += weigh(item) }
         let consumer = waitingConsumer; waitingConsumer = nil
         condition.broadcast()
         condition.unlock()
@@ -92,8 +101,10 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     private func lockedPop() -> Pop {
         if cancelled { return .end }
         if count > 0 {
-            let item = items[head]
+            let item = items[head]!
+            items[head] = nil
             head += 1
+            if let weigh { weight -= weigh(item) }
             if head >= 64 && head * 2 >= items.count { items.removeFirst(head); head = 0 }
             return .item(item)
         }

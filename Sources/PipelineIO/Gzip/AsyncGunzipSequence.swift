@@ -13,19 +13,24 @@ extension AsyncSequence where Element == [UInt8] {
     /// Memory: one `chunkSize` buffer plus zlib's 32 KiB window.
     /// Cost: zlib inflate (≈ 250–300 MB/s of output) plus one copy of the output.
     /// Fails with ``IOFailure`` naming `source`: corrupt data (with the compressed byte offset
-    /// and member), input ending inside a member ("truncated gzip data … offset N"), empty input.
-    public func gunzipped(source: String = "gzip stream", chunkSize: Int = 256 << 10) -> AsyncGunzipSequence<Self> {
+    /// and member), input ending inside a member ("truncated gzip data … offset N"), empty input,
+    /// and a bound of `limits` crossed: more than `maxTotalBytes` decompressed, or a compression
+    /// ratio above `maxCompressionRatio` once `ratioGraceBytes` are out (checked after every
+    /// inflate call, so a bomb is stopped within one output chunk; `maxEntryBytes` does not apply).
+    public func gunzipped(source: String = "gzip stream", chunkSize: Int = 256 << 10,
+                          limits: ArchiveLimits = ArchiveLimits()) -> AsyncGunzipSequence<Self> {
         precondition(chunkSize > 0, "chunkSize must be > 0")
-        return AsyncGunzipSequence(base: self, source: source, chunkSize: chunkSize)
+        return AsyncGunzipSequence(base: self, source: source, chunkSize: chunkSize, limits: limits)
     }
 }
 
-/// Gzip-decompressed byte chunks. See ``AsyncSequence/gunzipped(source:chunkSize:)``.
+/// Gzip-decompressed byte chunks. See ``AsyncSequence/gunzipped(source:chunkSize:limits:)``.
 public struct AsyncGunzipSequence<Base: AsyncSequence>: AsyncSequence where Base.Element == [UInt8] {
     public typealias Element = [UInt8]
     let base: Base
     let source: String
     let chunkSize: Int
+    var limits = ArchiveLimits()
 
     public struct Iterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
@@ -60,7 +65,7 @@ public struct AsyncGunzipSequence<Base: AsyncSequence>: AsyncSequence where Base
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), inflater: Inflater(capacity: chunkSize, source: source))
+        Iterator(base: base.makeAsyncIterator(), inflater: Inflater(capacity: chunkSize, source: source, limits: limits))
     }
 }
 

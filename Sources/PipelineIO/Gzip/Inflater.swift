@@ -20,9 +20,10 @@ final class Inflater {
     /// True between the first byte of a member and its trailer.
     private(set) var inMember = false
     let source: String
+    let limits: ArchiveLimits
 
-    init(capacity: Int, source: String) {
-        self.capacity = capacity; self.source = source
+    init(capacity: Int, source: String, limits: ArchiveLimits = ArchiveLimits()) {
+        self.capacity = capacity; self.source = source; self.limits = limits
         output = .allocate(capacity: capacity)
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -76,6 +77,7 @@ final class Inflater {
                 stream.pointee.next_in = nil; stream.pointee.next_out = nil
                 return (rc, used > 0 || made > 0)
             }
+            try checkLimits()
             switch rc {
             case Z_OK: continue
             case Z_BUF_ERROR: if !progressed { return }
@@ -86,6 +88,21 @@ final class Inflater {
                 throw IOFailure("\(what) at compressed byte offset \(consumed) (member \(member)): \(detail)",
                                 path: source, hint: "is the input gzip-compressed, and complete? delete it and download again")
             }
+        }
+    }
+
+    /// Throws when the decompressed size or the compression ratio crosses `limits`.
+    private func checkLimits() throws {
+        if produced > limits.maxTotalBytes {
+            throw IOFailure("more than max_total_bytes \(limits.maxTotalBytes) bytes decompressed (from \(consumed) compressed bytes)",
+                            path: source, hint: "possible decompression bomb; if the file is trusted, raise source.max_total_bytes")
+        }
+        guard produced > limits.ratioGraceBytes, consumed > 0 else { return }
+        let ratio = Double(produced) / Double(consumed)
+        if ratio > limits.maxCompressionRatio {
+            throw IOFailure("compression ratio \(Int(ratio)):1 exceeds max_compression_ratio \(Int(limits.maxCompressionRatio)):1 "
+                            + "(\(produced) bytes from \(consumed))", path: source,
+                            hint: "possible decompression bomb; if the file is trusted, raise source.max_compression_ratio")
         }
     }
 

@@ -60,7 +60,7 @@ public enum DataSource {
     }
 
     /// The regular files of the archive at `pathOrURL` (tar, tar.gz, zip…): ``chunks(from:options:)``
-    /// followed by ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:)``.
+    /// followed by ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``.
     public static func entries(from pathOrURL: String, options: SourceOptions = SourceOptions(),
                                filter: EntryFilter = .all, limits: ArchiveLimits = ArchiveLimits(),
                                onEmpty: EmptyArchivePolicy = .error) throws -> AsyncArchiveEntriesSequence<SourceChunks> {
