@@ -53,6 +53,15 @@ import PipelineCore
         #expect(FileManager.default.contents(atPath: outside + "/victim.txt") == Data("victim".utf8))
     }
 
+    /// A run that failed before writing anything leaves only the manifest: the folder counts as empty.
+    @Test func aFolderHoldingOnlyTheManifestIsEmpty() throws {
+        let d = try Self.tempDir(); defer { try? FileManager.default.removeItem(atPath: d); OutputManifest.release(root: d) }
+        try OutputFolder.prepare(d, overwrite: false, warn: { _ in })
+        try OutputFolder.prepare(d, overwrite: false, warn: { _ in })
+        try Data("x".utf8).write(to: URL(fileURLWithPath: d + "/user.txt"))
+        #expect(throws: InputError.self) { try OutputFolder.prepare(d, overwrite: false, warn: { _ in }) }
+    }
+
     @Test func anUnreadableManifestStopsTheOverwrite() throws {
         let d = try Self.tempDir(); defer { try? FileManager.default.removeItem(atPath: d) }
         try "{not json".write(toFile: d + "/" + OutputManifest.fileName, atomically: true, encoding: .utf8)
