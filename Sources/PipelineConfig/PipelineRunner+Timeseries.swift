@@ -65,6 +65,33 @@ extension PipelineRunner {
         return (values, shape[1], try dec.decode(WeatherPreparation.Windows.self, from: raw))
     }
 
+    /// Reads the `meta.json` that ``WeatherPreparation`` wrote with snake_case keys. Foundation's
+    /// `.convertFromSnakeCase` turns `baseline_mae` into `baselineMae`, not the property
+    /// `baselineMAE`, so acronyms are restored here (a round-trip test keeps this honest).
+    static func decodeMeta(_ raw: Data, path: String) throws -> WeatherPreparation.Meta {
+        let dec = JSONDecoder()
+        dec.keyDecodingStrategy = .custom { keys in
+            let key = keys.last!
+            let parts = key.stringValue.split(separator: "_", omittingEmptySubsequences: true)
+            guard let first = parts.first, key.intValue == nil else { return key }
+            let acronyms: Set<Substring> = ["mae"]
+            let name = String(first) + parts.dropFirst().map { acronyms.contains($0) ? $0.uppercased() : $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            return AnyCodingKey(name)
+        }
+        do { return try dec.decode(WeatherPreparation.Meta.self, from: raw) } catch {
+            throw IOFailure("unreadable prepared-data metadata: \(error)", path: path,
+                            hint: "it was written by another version or damaged; start the run again in a new folder")
+        }
+    }
+
+    struct AnyCodingKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     func runBaselineOnly(dir: String) async throws -> RunResult {
         let r = try await prepareTimeseries(into: dir + "/data")
         var json: [String: JSONValue] = ["name": .string(spec.name), "run_dir": .string(dir)]
@@ -84,13 +111,12 @@ extension PipelineRunner {
         return RunResult(json: .object(json), summary: "\(spec.name): " + r.summary + " → \(dir)")
     }
 
-    func runTimeseries(dir: String, resuming: Bool) async throws -> RunResult {
+    func runTimeseries(dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
         let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         var meta: WeatherPreparation.Meta
         if resuming, let raw = FileManager.default.contents(atPath: dataDir + "/meta.json") {
-            let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
-            meta = try dec.decode(WeatherPreparation.Meta.self, from: raw)
+            meta = try Self.decodeMeta(raw, path: dataDir + "/meta.json")
         } else {
             meta = try await prepareTimeseries(into: dataDir).meta
             log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE))")
@@ -113,7 +139,7 @@ extension PipelineRunner {
                              field: "timeseries.ranges", hint: "use a smaller lookback or batch_size, or larger ranges")
         }
         let model = try ModelBuilder.build(spec: spec, inputShape: [trainGen.timesteps, features])
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
         let (history, fitSeconds) = try await trainer.fit(
             model, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
             validationData: { epoch in valGen.batches(epoch: epoch, steps: valSteps) }, resuming: resuming)

@@ -39,10 +39,21 @@ public final class VocabularyBuilder {
     /// The ranked vocabulary (imdb: all words; text_vectorization: the `maxTokens - 2` first).
     public func vocabulary(index: VocabularyIndex) -> Vocabulary {
         let order = VocabularyBuilder.rank(table, limit: index.storedWords)
-        let words = order.map { table.keyString(Int($0)) }
-        let counts = order.map { Int(table.counts[Int($0)]) }
-        // Keys of a TokenTable are distinct, so this cannot throw.
-        return try! Vocabulary(words: words, counts: counts, standardization: standardization, index: index)
+        // Keys of a TokenTable are distinct bytes, but `add(bytes:)` may have seen invalid UTF-8,
+        // and two invalid keys can decode to the same String (U+FFFD): those are merged into the
+        // first (higher-ranked) one, so building never fails on input data.
+        var words: [String] = [], counts: [Int] = [], seen: [String: Int] = [:]
+        for id in order {
+            let w = table.keyString(Int(id)), c = Int(table.counts[Int(id)])
+            if let at = seen[w] { counts[at] += c; continue }
+            seen[w] = words.count
+            words.append(w); counts.append(c)
+        }
+        do {
+            return try Vocabulary(words: words, counts: counts, standardization: standardization, index: index)
+        } catch {
+            preconditionFailure("distinct words were refused: \(error)")   // unreachable: `words` are distinct
+        }
     }
 
     /// Ids of `table` with a count > 0, by count descending then key bytes descending.

@@ -88,3 +88,15 @@ import Testing
         #expect(meta["tokens_cut"] as? Int == 2 && meta["max_token_bytes"] as? Int == 1024)
     }
 }
+
+@Suite struct VocabularyFromInvalidBytesTests {
+    @Test func invalidUTF8WordsThatDecodeAlikeAreMergedNotATrap() {
+        // 0xFF and 0xFE are different bytes but both decode to U+FFFD; this once hit a `try!`.
+        let b = VocabularyBuilder(standardization: TextStandardization(standardize: .none))
+        for bytes: [UInt8] in [[0x61, 0xFF], [0x61, 0xFE], [0x61, 0xFE]] {
+            bytes.withUnsafeBufferPointer { b.add(bytes: $0) }
+        }
+        let v = b.vocabulary(index: .imdb())
+        #expect(v.words == ["a\u{FFFD}"] && v.counts == [3])
+    }
+}
