@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Pipeline
 
@@ -13,10 +14,21 @@ struct Run: AsyncParsableCommand {
     var overwrite = false
 
     func run() async throws {
+        var options = self.options
+        if let resume { options.output = resume }   // the resolved spec (spec.yaml, report) names the folder it runs in
         let spec = try options.load()
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
-        let result = try await runner.run(resume: resume, overwrite: overwrite)
-        Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
+        let stop = StopRequest()
+        let dir = resume ?? spec.outputDir
+        Interrupt.install(stop: stop, outputDir: dir,
+                          resumeCommand: Interrupt.resumeCommand(arguments: CommandLine.arguments, runDir: dir))
+        do {
+            let result = try await runner.run(resume: resume, overwrite: overwrite, stop: stop)
+            Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
+        } catch let interrupted as RunInterrupted {
+            Console.error("\(interrupted)\ncontinue with: \(Interrupt.resumeCommand(arguments: CommandLine.arguments, runDir: interrupted.runDir))\n")
+            throw ExitCode(Interrupt.exitCode(interrupted.signal ?? SIGINT))
+        }
     }
 }
 
@@ -31,6 +43,7 @@ struct Prepare: AsyncParsableCommand {
     func run() async throws {
         let spec = try options.load()
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
+        Interrupt.install(stop: StopRequest(), outputDir: spec.outputDir, resumeCommand: nil)
         let result = try await runner.prepare(overwrite: overwrite)
         Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
     }

@@ -7,8 +7,11 @@ extension PipelineRunner {
     /// Runs every stage the spec lists and writes the run folder: `spec.yaml`, `data/` (prepared
     /// arrays and vocabulary or normalisation statistics), `model.safetensors` + `model.json`,
     /// `history.json` / `history.csv`, `summary.txt`, the plots (SVG), `run.json` and `report.html`.
-    /// With `resume`, continues the run in that folder from its last epoch checkpoint.
-    public func run(resume: String? = nil, overwrite: Bool = false) async throws -> RunResult {
+    /// With `resume`, continues the run in that folder from its last checkpoint (a baseline-only
+    /// run, which trains nothing, is recomputed into the folder: the same results).
+    /// With `stop` (``StopRequest``), a raised request ends training at the next step boundary
+    /// and throws ``RunInterrupted`` once the checkpoint, history and report are written.
+    public func run(resume: String? = nil, overwrite: Bool = false, stop: StopRequest? = nil) async throws -> RunResult {
         let dir = resume ?? spec.outputDir
         if let resume {
             guard FileManager.default.fileExists(atPath: resume + "/spec.yaml") else {
@@ -24,12 +27,12 @@ extension PipelineRunner {
             return dir == spec.outputDir ? try await prepareData() : try await prepare(overwrite: true)
         }
         switch spec.task {
-        case .text: return try await runText(dir: dir, resuming: resume != nil)
-        case .timeseries: return try await runTimeseries(dir: dir, resuming: resume != nil)
+        case .text: return try await runText(dir: dir, resuming: resume != nil, stop: stop)
+        case .timeseries: return try await runTimeseries(dir: dir, resuming: resume != nil, stop: stop)
         }
     }
 
-    func runText(dir: String, resuming: Bool) async throws -> RunResult {
+    func runText(dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
         let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         if !(resuming && FileManager.default.fileExists(atPath: dataDir + "/meta.json")) {
@@ -59,7 +62,7 @@ extension PipelineRunner {
         if let r = valRange {
             valData = { _ in train.batches(batchSize: batch, shuffle: false, range: r) }
         }
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
         let (history, fitSeconds) = try await trainer.fit(model, trainData: trainData, validationData: valData, resuming: resuming)
 
         var extra: [String: JSONValue] = [:]

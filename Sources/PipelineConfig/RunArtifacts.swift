@@ -26,7 +26,7 @@ public enum RunArtifacts {
     /// The plots of a history: `loss.svg`, and `acc.svg` / `mae.svg` for each metric; returns the file names.
     public static func writePlots(_ h: History, into dir: String, baseline: Double? = nil, baselineName: String = "Common-sense baseline") throws -> [String] {
         var files: [String] = []
-        let metrics = h.keys.filter { !$0.hasPrefix("val_") }
+        let metrics = h.keys.filter { !$0.hasPrefix("val_") && !Logs.countKeys.contains($0) }
         for key in metrics {
             var chart = SVGChart(title: "Training and validation \(key)", yLabel: key)
             chart.add(series: "Training \(key)", values: h[key] ?? [], style: .dots)

@@ -13,10 +13,15 @@ import PipelineTraining
 /// ``FitPosition`` (epoch, step, running means) and the early-stopping state, with that
 /// callback's best weights as `early_stopping/best/<weight>` tensors. Weights and state can
 /// therefore never disagree, whenever the process dies.
+///
+/// Stopping: with a raised `stop` (Ctrl-C), training ends at the next step boundary, the
+/// checkpoint of that exact position is written with `history.json`, the plots, `summary.txt`
+/// and `report.html` of the finished epochs, and ``RunInterrupted`` is thrown.
 struct RunTrainer {
     let spec: PipelineSpec
     let dir: String
     let log: @Sendable (String) -> Void
+    var stop: StopRequest? = nil
 
     var checkpointDir: String { dir + "/checkpoint" }
     var checkpointPath: String { checkpointDir + "/model.safetensors" }
@@ -78,12 +83,20 @@ struct RunTrainer {
         }
     }
 
-    /// One warning line per batch skipped under `on_non_finite: skip_batch`.
+    /// One warning line per batch skipped under `on_non_finite: skip_batch`, and at the end of an
+    /// epoch that skipped any, how many of its batches were skipped.
     final class SkippedBatchLogger: Callback {
         let log: @Sendable (String) -> Void
+        var steps = 0
         init(log: @escaping @Sendable (String) -> Void) { self.log = log }
         func onBatchSkipped(_ error: NonFiniteError, model: Sequential) throws {
             log("warning: skipped a batch: \(error.description)")
+        }
+        func onStepEnd(position: FitPosition, model: Sequential) throws { steps = position.step }
+        func onEpochEnd(epoch: Int, logs: Logs, seconds: Double, model: Sequential) throws {
+            if let n = logs[Logs.skippedBatchesKey], n > 0 {
+                log("warning: epoch \(epoch + 1) skipped \(Int(n)) of \(steps) batches (non-finite loss or gradients; on_non_finite: skip_batch)")
+            }
         }
     }
 
@@ -130,17 +143,51 @@ struct RunTrainer {
                                            earlyStopping: earlyStopping, history: previous))
         }
         let start = ProgressReporter.now()
-        let h = try await model.fit(trainData: trainData, epochs: epochs, stepsPerEpoch: t.stepsPerEpoch,
+        let h: History
+        do {
+            h = try await model.fit(trainData: trainData, epochs: epochs, stepsPerEpoch: t.stepsPerEpoch,
                                     validationData: validationData, validationSteps: t.validationSteps,
                                     resumeFrom: position, onNonFinite: t.onNonFinite,
-                                    callbacks: callbacks, prefetch: t.prefetch)
+                                    callbacks: callbacks, prefetch: t.prefetch, stop: stop)
+        } catch let interrupted as FitInterrupted {
+            let checkpoint = callbacks.lazy.compactMap { $0 as? RunCheckpoint }.first
+            try checkpoint?.save(model, position: interrupted.position, stopped: false)
+            let history = Self.merge(previous, interrupted.history)
+            var files = checkpoint == nil ? [] : ["checkpoint/model.safetensors"]
+            files += try writeInterrupted(model: model, history: history, position: interrupted.position, epochs: t.epochs)
+            throw RunInterrupted(runDir: dir, epoch: interrupted.position.epoch, step: interrupted.position.step, epochs: t.epochs,
+                                 checkpointWritten: checkpoint != nil, files: files, signal: interrupted.signal)
+        }
+        return (Self.merge(previous, h), ProgressReporter.now() - start)
+    }
+
+    /// `previous` (restored from a checkpoint) followed by the epochs of `h`.
+    static func merge(_ previous: History, _ h: History) -> History {
         var merged = previous
         for (i, e) in h.epochs.enumerated() {
             var logs = Logs()
             for k in h.keys { if let v = h[k]?[i] { logs[k] = v } }
             merged.append(epoch: e, logs: logs, seconds: h.epochSeconds[i])
         }
-        return (merged, ProgressReporter.now() - start)
+        return merged
+    }
+
+    /// The artefacts of an interrupted run (the finished epochs): history, plots, summary,
+    /// report. Returns the file names written.
+    func writeInterrupted(model: Sequential, history: History, position: FitPosition, epochs: Int) throws -> [String] {
+        try RunArtifacts.write(history, into: dir)
+        let plots = try RunArtifacts.writePlots(history, into: dir)
+        let summary = model.summary()
+        try AtomicFile.write(summary + "\n", to: dir + "/summary.txt")
+        var finalRows: [(String, String)] = []
+        for k in history.keys { if let v = history[k]?.last { finalRows.append((k, String(format: "%.4f", v))) } }
+        let state = "interrupted at epoch \(position.epoch + 1) of \(epochs), after step \(position.step) of the epoch"
+        let report = RunReport(title: "\(spec.name): \(state)", specYAML: spec.yaml,
+                               dataStats: [("state", state + "; continue with pipeline run --resume \(dir)")],
+                               modelSummary: summary, finalMetrics: finalRows,
+                               history: try RunArtifacts.readHistory(dir), historyKeys: history.keys, plots: plots)
+        try AtomicFile.write(report.html, to: dir + "/report.html")
+        return ["history.json", "history.csv"] + plots + ["summary.txt", "report.html"]
     }
 
     /// Writes the final model, history, plots, summary, run.json and report.html.

@@ -83,14 +83,34 @@ extension Sequential {
     /// Resuming: `resumeFrom` continues an interrupted run inside an epoch (``FitPosition``;
     /// it overrides `initialEpoch`); restore the weights and optimizer state first. The returned
     /// history holds only the epochs this call finished.
-    /// Non-finite steps: `onNonFinite` (``NonFinitePolicy``) stops (default) or skips the batch.
+    /// Non-finite steps: `onNonFinite` (``NonFinitePolicy``) stops (default) or skips the batch;
+    /// with `.skipBatch` every epoch logs `skipped_batches` (the count; see ``Logs/countKeys``)
+    /// and an epoch whose every batch was skipped throws ``SkippedEpochError``.
+    /// Stopping: `stop` (``StopRequest``) is checked before each training step; when raised,
+    /// `fit` throws ``FitInterrupted`` with the position reached (resume from it bit-identically).
     /// Cost: the steps plus one `evaluate` per epoch. Failures: ``InputError`` (empty epoch,
-    /// batch shapes, token ids), ``NonFiniteError``, errors of the data or of a callback.
+    /// batch shapes, token ids), ``NonFiniteError``, ``SkippedEpochError``, ``FitInterrupted``,
+    /// errors of the data or of a callback.
     @discardableResult
     public func fit(trainData: EpochBatches, epochs: Int, stepsPerEpoch: Int? = nil,
                     validationData: EpochBatches? = nil, validationSteps: Int? = nil,
                     initialEpoch: Int = 0, resumeFrom: FitPosition? = nil, onNonFinite: NonFinitePolicy = .stop,
-                    callbacks: [any Callback] = [], prefetch: Int = 2) async throws -> History {
+                    callbacks: [any Callback] = [], prefetch: Int = 2, stop: StopRequest? = nil) async throws -> History {
+        if let stop {
+            return try await stop.watching {
+                try await fit(trainData: trainData, epochs: epochs, stepsPerEpoch: stepsPerEpoch, validationData: validationData,
+                              validationSteps: validationSteps, initialEpoch: initialEpoch, resumeFrom: resumeFrom,
+                              onNonFinite: onNonFinite, callbacks: callbacks, prefetch: prefetch, stopping: stop)
+            }
+        }
+        return try await fit(trainData: trainData, epochs: epochs, stepsPerEpoch: stepsPerEpoch, validationData: validationData,
+                             validationSteps: validationSteps, initialEpoch: initialEpoch, resumeFrom: resumeFrom,
+                             onNonFinite: onNonFinite, callbacks: callbacks, prefetch: prefetch, stopping: nil)
+    }
+
+    private func fit(trainData: EpochBatches, epochs: Int, stepsPerEpoch: Int?, validationData: EpochBatches?, validationSteps: Int?,
+                     initialEpoch: Int, resumeFrom: FitPosition?, onNonFinite: NonFinitePolicy,
+                     callbacks: [any Callback], prefetch: Int, stopping stop: StopRequest?) async throws -> History {
         let initialEpoch = resumeFrom?.epoch ?? initialEpoch
         precondition(epochs >= 0 && initialEpoch >= 0, "epochs must be >= 0")
         precondition(stepsPerEpoch.map { $0 > 0 } ?? true && validationSteps.map { $0 > 0 } ?? true, "steps must be > 0")
@@ -102,35 +122,46 @@ extension Sequential {
             for cb in callbacks { try cb.onEpochBegin(epoch: epoch, model: self) }
             let start = clock.now
             var mean = RunningMeans(loss: loss, metrics: metrics)
-            var step = 0, skip = 0, before = 0.0
+            var step = 0, skip = 0, before = 0.0, skipped = 0
             if let resume = resumeFrom, resume.epoch == epoch {
                 mean.restore(resume); step = resume.step; skip = resume.step; before = resume.seconds
+                skipped = resume.skippedBatches ?? 0
             }
             var lastSkipped: NonFiniteError?
             try await consume(trainData(epoch), limit: stepsPerEpoch, prefetch: prefetch) { batch in
                 if skip > 0 { skip -= 1; return }   // consumed before the interruption
+                if let stop, stop.isRequested {
+                    throw FitInterrupted(position: FitPosition(epoch: epoch, step: step, means: mean, skipped: skipped,
+                                                               seconds: before + Self.seconds(clock.now - start)),
+                                         history: history, signal: stop.signal)
+                }
                 do {
                     let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
                     mean.add(loss: value, prediction: prediction, batch: batch)
                 } catch let error as NonFiniteError where onNonFinite == .skipBatch {
                     lastSkipped = error
+                    skipped += 1
                     for cb in callbacks { try cb.onBatchSkipped(error, model: self) }
                 }
                 step += 1
                 if !callbacks.isEmpty {
-                    let position = FitPosition(epoch: epoch, step: step, means: mean, seconds: before + Self.seconds(clock.now - start))
+                    let position = FitPosition(epoch: epoch, step: step, means: mean, skipped: skipped,
+                                               seconds: before + Self.seconds(clock.now - start))
                     for cb in callbacks { try cb.onStepEnd(position: position, model: self) }
                 }
             }
             guard step > 0 else {
                 throw InputError("training data produced no batches for epoch \(epoch + 1)", hint: "check the data source and batch_size")
             }
-            if mean.samples == 0, let lastSkipped { throw lastSkipped }
+            if skipped > 0 && skipped >= step {
+                throw SkippedEpochError(epoch: epoch + 1, skipped: skipped, batches: step, last: lastSkipped)
+            }
             var logs = mean.logs(prefix: "")
             if let validationData {
                 let val = try await evaluate(data: validationData(epoch), steps: validationSteps, prefetch: prefetch)
                 for key in val.keys { logs["val_" + key] = val[key] }
             }
+            if onNonFinite == .skipBatch { logs[Logs.skippedBatchesKey] = Double(skipped) }
             let seconds = before + Self.seconds(clock.now - start)
             history.append(epoch: epoch, logs: logs, seconds: seconds)
             for cb in callbacks { try cb.onEpochEnd(epoch: epoch, logs: logs, seconds: seconds, model: self) }

@@ -31,6 +31,29 @@ public struct NonFiniteError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Every batch of an epoch was skipped under `on_non_finite: skip_batch`: nothing was learnt,
+/// so the run is an error rather than a history of NaN means.
+///
+/// ```
+/// every batch of epoch 1 was skipped (6 of 6 batches had a non-finite loss or gradient); the last:
+/// training diverged at epoch 1, step 6: loss is inf; … (lower the learning rate, …)
+/// ```
+/// `epoch` is 1-based; `skipped` and `batches` count the epoch's training batches (they are
+/// equal); `last` is the last skipped batch's diagnosis (nil only after a resume at the epoch's end).
+public struct SkippedEpochError: Error, Sendable, CustomStringConvertible {
+    public var epoch: Int
+    public var skipped: Int
+    public var batches: Int
+    public var last: NonFiniteError?
+
+    public var description: String {
+        var s = "every batch of epoch \(epoch) was skipped (\(skipped) of \(batches) batches had a non-finite loss or gradient)"
+        if let last { s += "; the last: \(last.description)" }
+        else { s += " (lower the learning rate, clip gradients with clipnorm, or check the input data)" }
+        return s
+    }
+}
+
 extension Sequential {
     /// Re-runs the forward pass of a step whose loss was not finite, layer by layer, with the
     /// same dropout stream, and names the first layer whose output holds NaN or infinity.

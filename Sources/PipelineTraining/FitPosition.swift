@@ -23,15 +23,19 @@ public struct FitPosition: Codable, Sendable, Equatable {
     public var metricSums: [Double]
     public var metricCounts: [Int]
     public var seconds: Double
+    /// Batches of the epoch skipped so far under `on_non_finite: skip_batch` (nil in
+    /// checkpoints written before this was recorded: read as 0).
+    public var skippedBatches: Int?
 
     /// The start of epoch `epoch`: nothing consumed yet.
     public init(epochStart epoch: Int) {
         self.epoch = epoch; step = 0; lossSum = 0; samples = 0; metricSums = []; metricCounts = []; seconds = 0
     }
 
-    init(epoch: Int, step: Int, means: RunningMeans, seconds: Double) {
+    init(epoch: Int, step: Int, means: RunningMeans, skipped: Int = 0, seconds: Double) {
         self.epoch = epoch; self.step = step; lossSum = means.lossSum; samples = means.samples
         metricSums = means.metricSums; metricCounts = means.metricCounts; self.seconds = seconds
+        skippedBatches = skipped
     }
 }
 
@@ -40,7 +44,7 @@ public enum NonFinitePolicy: String, Sendable, Codable, CaseIterable {
     /// Throw ``NonFiniteError`` (epoch, step, first layer that went non-finite). The default.
     case stop
     /// Leave the weights and optimizer state unchanged, tell the callbacks
-    /// (``Callback/onBatchSkipped(_:model:)``) and go on with the next batch; an epoch whose
-    /// every batch was skipped still throws.
+    /// (``Callback/onBatchSkipped(_:model:)``) and go on with the next batch. Each epoch logs
+    /// `skipped_batches`; an epoch whose every batch was skipped throws ``SkippedEpochError``.
     case skipBatch = "skip_batch"
 }

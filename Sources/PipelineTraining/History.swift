@@ -20,8 +20,17 @@ public struct Logs: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The number of training batches skipped in the epoch, logged under `on_non_finite: skip_batch`.
+    public static let skippedBatchesKey = "skipped_batches"
+    /// Keys that hold counts, not means: shown as integers and not plotted.
+    public static let countKeys: Set<String> = [skippedBatchesKey]
+
     public var description: String {
-        keys.map { "\($0): \(TrainingFormat.fixed(values[$0]!, digits: 4))" }.joined(separator: " - ")
+        keys.map { key in
+            let v = values[key]!
+            let text = Self.countKeys.contains(key) && v.isFinite ? String(Int(v)) : TrainingFormat.fixed(v, digits: 4)
+            return "\(key): \(text)"
+        }.joined(separator: " - ")
     }
 }
 

@@ -92,6 +92,7 @@ final class SkipCounter: Callback {
         try m.build(inputShape: [2], seed: 1)
         m.compile(optimizer: SGD(), loss: .meanSquaredError)
         let bad = ArrayBatches(x: [.nan, 1, 2, .infinity], xShape: [2, 2], y: [0, 1], yShape: [2, 1], size: 1)
-        await #expect(throws: NonFiniteError.self) { try await m.fit(trainData: { _ in bad }, epochs: 1, onNonFinite: .skipBatch) }
+        let error = await #expect(throws: SkippedEpochError.self) { try await m.fit(trainData: { _ in bad }, epochs: 1, onNonFinite: .skipBatch) }
+        #expect(error?.skipped == 2 && error?.batches == 2 && error?.last?.place == .input)
     }
 }
