@@ -12,7 +12,7 @@ extension PipelineRunner {
         return CSVReadOptions(source: source, delimiter: t.delimiter.utf8.first!, encoding: encoding,
                               missingValues: t.missingValues, missing: .keep,
                               timestampColumn: t.timestampColumn, timestampFormat: t.timestampFormat,
-                              columns: t.columns)
+                              columns: t.columns, maxLineBytes: t.maxLineBytes)
     }
 
     /// The preparation settings of the spec: windows, ranges, policies.
@@ -28,6 +28,7 @@ extension PipelineRunner {
         o.timeStep = Int64(t.stepSeconds)
         o.timePolicy = TimeAxisPolicy(rawValue: t.timeAxis.rawValue) ?? .error
         o.missing = MissingValuePolicy(rawValue: t.missing.rawValue) ?? .interpolate
+        o.maxRepairedFraction = t.maxRepairedFraction
         switch t.ranges {
         case let .rows(train, validation, test):
             o.ranges = WindowRanges(train: .init(minIndex: train.start, maxIndex: train.end),
@@ -49,9 +50,15 @@ extension PipelineRunner {
             "columns": .array(meta.columns.map { .string($0) }),
             "baseline_mae": .number(meta.baselineMAE), "baseline_mae_celsius": .number(meta.baselineMAECelsius),
             "baseline_mae_all_windows": .number(meta.baselineMAEAllWindows),
+            "rows_read": .int(meta.rowsRead ?? meta.rows), "rows_inserted": .int(meta.counts.rowsInserted),
+            "rows_dropped_time": .int(meta.counts.rowsDroppedTime), "rows_dropped_missing": .int(meta.counts.rowsDroppedMissing),
+            "time_gaps": .int(meta.counts.gaps), "grid_gaps": .int(meta.gridGaps ?? 0),
+            "missing_cells": .int(meta.counts.missingCells), "filled_cells": .int(meta.counts.filledCells),
         ])
-        let summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
+        var summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
             + "(\(String(format: "%.2f", meta.baselineMAECelsius)) °C)"
+        if let repairs = RepairLimit(maxFraction: spec.timeseries!.maxRepairedFraction, step: Int64(spec.timeseries!.stepSeconds))
+            .summary(meta.counts, rows: meta.rows, gridGaps: meta.gridGaps ?? 0) { summary += "; " + repairs }
         return (meta, json, summary)
     }
 

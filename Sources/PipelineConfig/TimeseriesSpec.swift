@@ -14,6 +14,11 @@ import Yams
 /// ```
 /// Row ranges are inclusive of both ends, as the book's `min_index`/`max_index`; `fractions`
 /// (`{train: 0.5, validation: 0.25}`, test the rest) is the alternative for files of other sizes.
+///
+/// Limits: `max_line_bytes` (default 1048576, 1 MiB; at most 1 GiB) bounds one CSV record, so a file without
+/// line breaks cannot exhaust memory; `max_repaired_fraction` (default 0.01, 1 %) bounds the rows
+/// that `time_axis: fill|drop` and `missing: drop_row` may insert plus drop, as a share of the
+/// rows read (raise it, up to 1, to accept a file with many gaps).
 public struct TimeseriesSpec: Sendable, Equatable {
     public enum Missing: String, Sendable, CaseIterable { case error, drop_row, fill_previous, interpolate }
     public enum TimeAxis: String, Sendable, CaseIterable { case error, fill, drop }
@@ -54,10 +59,12 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var delay: Int
     public var ranges: Ranges
     public var shuffle: Bool
+    public var maxLineBytes: Int
+    public var maxRepairedFraction: Double
 
     static let keys = ["timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
                        "missing", "step_seconds", "time_axis", "target", "lookback", "step", "delay", "ranges",
-                       "fractions", "shuffle"]
+                       "fractions", "shuffle", "max_line_bytes", "max_repaired_fraction"]
 
     init(_ m: SpecMap) throws {
         timestampColumn = try m.string("timestamp_column", default: "Date Time")
@@ -75,6 +82,8 @@ public struct TimeseriesSpec: Sendable, Equatable {
         step = try m.int("step", default: 6, min: 1)
         delay = try m.int("delay", default: 144, min: 0)
         shuffle = try m.bool("shuffle", default: true)
+        maxLineBytes = try m.int("max_line_bytes", default: 1 << 20, min: 1, max: 1 << 30)
+        maxRepairedFraction = try m.double("max_repaired_fraction", default: 0.01, min: 0, max: 1)
         if step > lookback { throw m.fail("step", "must be <= lookback (\(lookback))") }
         if m.has("ranges") && m.has("fractions") {
             throw m.fail("fractions", "give either ranges or fractions, not both")
@@ -123,6 +132,7 @@ public struct TimeseriesSpec: Sendable, Equatable {
                       ("missing", Y.str(missing.rawValue)), ("step_seconds", Y.int(stepSeconds)),
                       ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
                       ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
-                      rangeNode, ("shuffle", Y.bool(shuffle))])
+                      rangeNode, ("shuffle", Y.bool(shuffle)), ("max_line_bytes", Y.int(maxLineBytes)),
+                      ("max_repaired_fraction", Y.num(maxRepairedFraction))])
     }
 }

@@ -11,17 +11,18 @@ extension AsyncSequence where Element == TableChunk {
     /// ```
     ///
     /// Semantics, cost and failures: those of ``TimeAxisChecker`` (state carried across chunks).
-    public func checkingTimeAxis(step: Int64, policy: TimeAxisPolicy) -> AsyncTimeAxisSequence<Self> {
-        AsyncTimeAxisSequence(base: self, step: step, policy: policy)
+    public func checkingTimeAxis(step: Int64, policy: TimeAxisPolicy, maxRepairedFraction: Double = 1) -> AsyncTimeAxisSequence<Self> {
+        AsyncTimeAxisSequence(base: self, step: step, policy: policy, maxRepairedFraction: maxRepairedFraction)
     }
 }
 
-/// A table stream with its time axis checked. See ``AsyncSequence/checkingTimeAxis(step:policy:)``.
+/// A table stream with its time axis checked. See ``AsyncSequence/checkingTimeAxis(step:policy:maxRepairedFraction:)``.
 public struct AsyncTimeAxisSequence<Base: AsyncSequence>: AsyncSequence where Base.Element == TableChunk {
     public typealias Element = TableChunk
     let base: Base
     let step: Int64
     let policy: TimeAxisPolicy
+    var maxRepairedFraction: Double = 1
 
     public struct Iterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
@@ -34,7 +35,7 @@ public struct AsyncTimeAxisSequence<Base: AsyncSequence>: AsyncSequence where Ba
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), checker: TimeAxisChecker(step: step, policy: policy))
+        Iterator(base: base.makeAsyncIterator(), checker: TimeAxisChecker(step: step, policy: policy, maxRepairedFraction: maxRepairedFraction))
     }
 }
 

@@ -23,17 +23,32 @@ public enum TimeAxisPolicy: String, Sendable, Codable, CaseIterable {
 /// `delta / step - 1` missing rows (rounded down when off-grid; the late row is kept).
 /// `counts.gaps`, `rowsInserted`, `rowsDroppedTime` record what was done. Cost: one pass over
 /// the timestamps; a copy of the chunk only when rows are inserted or dropped.
+///
+/// Memory bound under `fill`: rows inserted so far may not exceed `maxRepairedFraction` of the
+/// rows read so far plus an allowance of ``earlyInsertCells`` cells (so that a genuine gap near
+/// the start passes; the exact share is checked once the stream has ended, by ``RepairLimit``).
+/// A gap that would cross it is refused before a single row of it is made, so a wrong
+/// `step_seconds` or two timestamps years apart cannot exhaust memory.
 /// Fails with ``InputError`` at `file:line:column` of the timestamp, with both timestamps, under
-/// `error`; a chunk without timestamps is a programmer error (precondition).
+/// `error`, or when the bound above is crossed; a chunk without timestamps is a programmer
+/// error (precondition).
 public struct TimeAxisChecker: Sendable {
     public let step: Int64
     public let policy: TimeAxisPolicy
+    public let maxRepairedFraction: Double
     private var last: Int64?
     private var lastLine = 0
+    private var rowsRead = 0
+    private var inserted = 0
 
-    public init(step: Int64, policy: TimeAxisPolicy) {
+    /// Cells (rows × features) that `fill` may insert beyond `maxRepairedFraction` of the rows
+    /// read so far: 16 Mi cells, 64 MB of Float32.
+    public static let earlyInsertCells = 16 << 20
+
+    public init(step: Int64, policy: TimeAxisPolicy, maxRepairedFraction: Double = 1) {
         precondition(step > 0, "time step must be > 0")
-        self.step = step; self.policy = policy
+        precondition(maxRepairedFraction >= 0, "maxRepairedFraction must be >= 0")
+        self.step = step; self.policy = policy; self.maxRepairedFraction = maxRepairedFraction
     }
 
     public mutating func push(_ chunk: TableChunk) throws -> TableChunk {
@@ -41,6 +56,7 @@ public struct TimeAxisChecker: Sendable {
         var out: TableChunk?                         // created on the first repair
         var copied = 0                               // rows of `chunk` already in `out`
         for r in 0..<chunk.rowCount {
+            rowsRead += 1
             let t = chunk.timestamps[r]
             guard let prev = last else { last = t; lastLine = chunk.lines[r]; continue }
             let d = t - prev
@@ -56,6 +72,20 @@ public struct TimeAxisChecker: Sendable {
             }
             out!.counts.gaps += 1
             if policy == .fill {
+                let missing = Int(min(d / step - 1, Int64(Int.max / 2)))
+                let allowed = Int(maxRepairedFraction * Double(rowsRead))
+                    + TimeAxisChecker.earlyInsertCells / max(1, chunk.featureCount)
+                if missing > allowed - inserted {
+                    throw InputError("filling this gap would insert \(missing) rows (\(inserted) inserted before it, "
+                                     + "\(rowsRead) rows read), more than max_repaired_fraction \(maxRepairedFraction) allows "
+                                     + "(previous timestamp: \(TimeAxisChecker.format(prev)) on line \(lastLine))",
+                                     at: SourceLocation(file: chunk.source, line: chunk.lines[r] == 0 ? nil : chunk.lines[r],
+                                                        column: chunk.timestampColumnNumber),
+                                     field: chunk.timestampColumn, value: TimeAxisChecker.format(t),
+                                     hint: "check step_seconds (\(step) s) against the file's timestamps, "
+                                         + "or raise timeseries.max_repaired_fraction")
+                }
+                inserted += missing
                 var ts = prev + step
                 while ts < t {
                     out!.values.append(contentsOf: repeatElement(Float.nan, count: chunk.featureCount))
@@ -80,7 +110,7 @@ public struct TimeAxisChecker: Sendable {
                           at: SourceLocation(file: c.source, line: c.lines[r] == 0 ? nil : c.lines[r],
                                              column: c.timestampColumnNumber),
                           field: c.timestampColumn, value: TimeAxisChecker.format(c.timestamps[r]),
-                          hint: "set time_policy to fill or drop to repair the time axis")
+                          hint: "set timeseries.time_axis to fill or drop to repair the time axis")
     }
 
     /// `yyyy-MM-dd HH:mm:ss` (UTC) of seconds since 1970.

@@ -12,11 +12,16 @@ import PipelineCore
 ///
 /// Steps: ``TimeAxisChecker`` (`timeStep`, `timePolicy`) → ``MissingValueFiller`` (`missing`)
 /// → one `[rows, F]` matrix → ``Normalizer`` fitted on the train rows and applied to all →
-/// files, each through `AtomicFile`/`NpyFile` (complete or absent): `data.npy` float32
-/// `[rows, F]`, `timestamps.npy` int64 `[rows]`, `normalization.json`, `windows.json`
-/// (``Windows``), `meta.json` (``Meta``, also returned). Memory: the matrix (4·rows·F bytes).
+/// files: `data.npy` float32 `[rows, F]`, `timestamps.npy` int64 `[rows]`,
+/// `normalization.json`, `windows.json` (``Windows``), `meta.json` (``Meta``, also returned).
+/// Every file is computed and written to a temporary name first and renamed into place only
+/// when all of them are complete (`meta.json` last), so a failure leaves none of them behind.
+/// Memory: the matrix (4·rows·F bytes). The rows inserted and dropped by the repairs are
+/// limited by ``RepairLimit`` (`maxRepairedFraction`, default 1 %) and reported in ``Meta``
+/// (`counts`, `rowsRead`, `gridGaps`).
 /// Failures: the stream's errors; ``InputError`` for an unknown target column, ranges that do
-/// not fit the data; ``IOFailure`` when the directory cannot be written.
+/// not fit the data, repairs beyond the limit, a value that normalisation takes out of the
+/// range of Float32 (`file:line:column`); ``IOFailure`` when the directory cannot be written.
 public enum WeatherPreparation {
     /// The book's defaults: lookback 1440 (10 days), step 6 (hourly), delay 144 (24 h),
     /// batch 128, 500 steps per epoch, target `T (degC)`, the book's ranges, 600 s time step,
@@ -28,6 +33,8 @@ public enum WeatherPreparation {
         public var timeStep: Int64 = 600
         public var timePolicy = TimeAxisPolicy.error
         public var missing = MissingValuePolicy.interpolate
+        /// Rows inserted plus dropped by the repairs, as a share of the rows read (``RepairLimit``).
+        public var maxRepairedFraction = RepairLimit.defaultMaxFraction
         /// When set, replaces `ranges` by ``WindowRanges/fractions(train:validation:rows:)`` of the
         /// rows actually read (after missing values and the time axis were handled).
         public var fractions: Fractions?
@@ -60,12 +67,16 @@ public enum WeatherPreparation {
         public var counts: TableCounts
         public var firstTimestamp, lastTimestamp: Int64?
         public var baselineMAE, baselineMAEAllWindows, baselineMAECelsius: Double
+        /// Data rows read from the source, before rows were inserted or dropped.
+        public var rowsRead: Int?
+        /// Places where consecutive rows are not one time step apart after the repairs.
+        public var gridGaps: Int?
     }
 
     public static func prepare<S: AsyncSequence>(_ chunks: S, options o: Options, to directory: String) async throws -> Meta
     where S.Element == TableChunk {
         var table: TableChunk?
-        var axis = TimeAxisChecker(step: o.timeStep, policy: o.timePolicy)
+        var axis = TimeAxisChecker(step: o.timeStep, policy: o.timePolicy, maxRepairedFraction: o.maxRepairedFraction)
         var filler = MissingValueFiller(policy: o.missing)
         func add(_ c: TableChunk?) {
             guard let c else { return }
@@ -82,11 +93,27 @@ public enum WeatherPreparation {
             throw InputError("unknown target column", at: SourceLocation(file: t.source), field: "target_column",
                              value: o.targetColumn, hint: "columns are " + t.columns.map { "'\($0)'" }.joined(separator: ", "))
         }
+        let limit = RepairLimit(maxFraction: o.maxRepairedFraction, step: o.timeStep)
+        try limit.check(t.counts, rows: t.rowCount, source: t.source)
+        let gridGaps = t.timestamps.isEmpty ? 0 : RepairLimit.gridGaps(t.timestamps, step: o.timeStep)
         var o = o
         if let f = o.fractions { o.ranges = .fractions(train: f.train, validation: f.validation, rows: t.rowCount) }
         let trainEnd = min(o.ranges.train.maxIndex ?? t.rowCount, t.rowCount)
+        guard o.ranges.train.minIndex < trainEnd else {
+            throw InputError("the train range starts at row \(o.ranges.train.minIndex) but the data has \(t.rowCount) rows",
+                             at: SourceLocation(file: t.source), field: "ranges",
+                             hint: "use smaller ranges, or fractions")
+        }
         let norm = Normalizer.fit(t.values, columns: t.columns, rows: o.ranges.train.minIndex..<trainEnd)
         norm.apply(to: &t.values)
+        if let i = t.values.firstIndex(where: { !$0.isFinite }) {
+            let (r, c) = (i / t.featureCount, i % t.featureCount)
+            throw InputError("value out of the range of float32 once normalised with the train rows' mean "
+                             + "\(norm.mean[c]) and std \(norm.std[c])",
+                             at: t.location(row: r, column: c), field: t.columns[c],
+                             value: "\(Float(norm.denormalize(Double(t.values[i]), column: c)))",
+                             hint: "check the column's values for outliers")
+        }
         func generator(_ r: WindowRanges.Range) throws -> BookGenerator {
             try BookGenerator(data: t.values, features: t.featureCount, lookback: o.lookback, delay: o.delay,
                               minIndex: r.minIndex, maxIndex: r.maxIndex, batchSize: o.batchSize, step: o.step,
@@ -103,23 +130,41 @@ public enum WeatherPreparation {
         let meta = Meta(source: t.source, rows: t.rowCount, features: t.featureCount, columns: t.columns,
                         missingPolicy: o.missing, timePolicy: o.timePolicy, counts: t.counts,
                         firstTimestamp: t.timestamps.first, lastTimestamp: t.timestamps.last,
-                        baselineMAE: mae, baselineMAEAllWindows: allWindows, baselineMAECelsius: mae * norm.std[target])
+                        baselineMAE: mae, baselineMAEAllWindows: allWindows, baselineMAECelsius: mae * norm.std[target],
+                        rowsRead: RepairLimit.rowsRead(t.counts, rows: t.rowCount), gridGaps: gridGaps)
+        // Encode everything before the first byte is written: an encoding failure leaves nothing.
+        let normJSON = try json(norm, snakeCase: false), windowsJSON = try json(windows), metaJSON = try json(meta)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw IOFailure("cannot create the output directory", path: directory, hint: "check permissions")
         }
         let dir = directory.hasSuffix("/") ? directory : directory + "/"
-        try NpyFile.write(t.values, shape: [t.rowCount, t.featureCount], to: dir + "data.npy")
-        if !t.timestamps.isEmpty { try NpyFile.write(t.timestamps, shape: [t.rowCount], to: dir + "timestamps.npy") }
-        try norm.save(to: dir + "normalization.json")
-        try writeJSON(windows, to: dir + "windows.json")
-        try writeJSON(meta, to: dir + "meta.json")
+        var staged: [AtomicFile] = []                  // dropped uncommitted on error: temporaries removed
+        func stage(_ name: String, _ write: (AtomicFile) throws -> Void) throws {
+            let f = try AtomicFile(path: dir + name)
+            staged.append(f)
+            try write(f)
+        }
+        try stage("data.npy") { f in
+            try f.write(NpyFile.header(dtype: .float32, shape: [t.rowCount, t.featureCount]))
+            try t.values.withUnsafeBytes { try f.write($0) }
+        }
+        if !t.timestamps.isEmpty {
+            try stage("timestamps.npy") { f in
+                try f.write(NpyFile.header(dtype: .int64, shape: [t.rowCount]))
+                try t.timestamps.withUnsafeBytes { try f.write($0) }
+            }
+        }
+        try stage("normalization.json") { try $0.write(normJSON) }
+        try stage("windows.json") { try $0.write(windowsJSON) }
+        try stage("meta.json") { try $0.write(metaJSON) }
+        for f in staged { try f.commit() }
         return meta
     }
 
-    static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+    static func json<T: Encodable>(_ value: T, snakeCase: Bool = true) throws -> [UInt8] {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        enc.keyEncodingStrategy = .convertToSnakeCase
-        try AtomicFile.write(Array(try enc.encode(value)), to: path)
+        if snakeCase { enc.keyEncodingStrategy = .convertToSnakeCase }
+        return Array(try enc.encode(value))
     }
 }

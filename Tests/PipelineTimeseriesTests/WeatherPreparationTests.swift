@@ -70,7 +70,7 @@ func csvChunks(_ text: String, name: String = "t.csv", chunkRows: Int = 4096,
         } catch let e as InputError {
             #expect(e.location == SourceLocation(file: "gap.csv", line: 4, column: 1))
         }
-        o.timePolicy = .fill
+        o.timePolicy = .fill; o.maxRepairedFraction = 1      // 2 rows of 4 inserted: far above the 1 % default
         let dir = try temporaryDirectory()
         let meta = try await WeatherPreparation.prepare(try csvChunks(text, name: "gap.csv", chunkRows: 2), options: o, to: dir)
         #expect(meta.rows == 6 && meta.counts.rowsInserted == 2 && meta.counts.filledCells == 2)
@@ -83,6 +83,7 @@ func csvChunks(_ text: String, name: String = "t.csv", chunkRows: Int = 4096,
         let text = "Date Time,x\n01.01.2017 00:00:00,1\n01.01.2017 00:10:00,2\n01.01.2017 00:00:00,9\n01.01.2017 00:20:00,3\n01.01.2017 00:30:00,4\n"
         var o = WeatherPreparation.Options()
         o.targetColumn = "x"; o.lookback = 1; o.step = 1; o.delay = 1; o.batchSize = 1; o.timePolicy = .drop
+        o.maxRepairedFraction = 1                            // 1 row of 5 dropped: above the 1 % default
         o.ranges = WindowRanges(train: .init(minIndex: 0, maxIndex: 3), validation: .init(minIndex: 0, maxIndex: 3),
                                 test: .init(minIndex: 0, maxIndex: nil))
         let meta = try await WeatherPreparation.prepare(try csvChunks(text), options: o, to: try temporaryDirectory())

@@ -14,9 +14,11 @@ extension AsyncSequence where Element == [UInt8] {
     /// anywhere. Missing cells are handled by `options.missing` (``MissingValuePolicy``);
     /// `keep` leaves NaN for a later stage. Cost: one pass over the bytes with a hand-written
     /// scanner and float parser (about 150–250 MB/s per core on Jena data), memory of one output
-    /// chunk plus one input chunk (plus the longest gap under `fill_previous`/`interpolate`).
+    /// chunk plus one input chunk plus the record in progress, at most `options.maxLineBytes`
+    /// (plus the longest gap under `fill_previous`/`interpolate`).
     /// Failures: ``InputError`` naming `file:line:column`, the column's name and the value —
-    /// ragged row, text in a number column, bad timestamp, missing value under `error`,
+    /// a record longer than `maxLineBytes` (`file:line`), a number that is not finite in Float32
+    /// (`1e39`, `nan`, `inf`), ragged row, text in a number column, bad timestamp, missing value under `error`,
     /// empty file, header only, unknown column (with a did-you-mean hint), bad timestamp format;
     /// errors of the byte source pass through unchanged.
     public func csvTable(_ options: CSVReadOptions) -> AsyncCSVTableSequence<Self> {

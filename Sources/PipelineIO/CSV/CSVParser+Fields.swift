@@ -79,6 +79,16 @@ extension CSVParser {
         CSVHeader.decode(UnsafeBufferPointer(start: f, count: n), header?.encoding ?? .utf8)
     }
 
+    /// A hint for a cell that is not a number: non-finite spellings get their own.
+    func nonNumberHint(_ f: UnsafePointer<UInt8>, _ n: Int) -> String? {
+        var t = Substring(text(f, n).lowercased())
+        while t.first == " " { t.removeFirst() }
+        while t.last == " " { t.removeLast() }
+        let bare = t.hasPrefix("-") || t.hasPrefix("+") ? String(t.dropFirst()) : String(t)
+        guard ["nan", "inf", "infinity"].contains(bare) else { return nil }
+        return "non-finite values are not accepted; add '\(text(f, n))' to timeseries.missing_values to treat it as missing"
+    }
+
     func err(_ message: String, field i: Int) -> InputError {
         InputError(message, at: SourceLocation(file: o.source, line: line, column: i + 1),
                    field: header.flatMap { i < $0.names.count ? $0.names[i] : nil })

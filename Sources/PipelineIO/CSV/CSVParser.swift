@@ -27,7 +27,7 @@ final class CSVParser {
 
     init(_ options: CSVReadOptions) throws {
         o = options
-        precondition(options.chunkRows > 0, "chunkRows must be > 0")
+        precondition(options.chunkRows > 0 && options.maxLineBytes > 0, "chunkRows and maxLineBytes must be > 0")
         format = try options.timestampColumn.map { _ in try TimestampFormat(options.timestampFormat) }
         missingTokens = options.missingValues.map { Array($0.utf8) }
         missingLengths = missingTokens.reduce(0) { $1.count < 64 ? $0 | (1 << UInt64($1.count)) : $0 }
@@ -39,11 +39,21 @@ final class CSVParser {
         if carry.isEmpty {
             let used = try bytes.withUnsafeBufferPointer { try parse($0, final: false) }
             carry = Array(bytes[used...])
+        } else if memchr(bytes, 10, bytes.count) == nil {
+            carry.append(contentsOf: bytes)              // the pending record cannot end here: no rescan
         } else {
             carry.append(contentsOf: bytes)
             let used = try carry.withUnsafeBufferPointer { try parse($0, final: false) }
             carry.removeFirst(used)
         }
+        // An unfinished record longer than the limit: fail now, before it grows any further.
+        if carry.count > o.maxLineBytes { throw tooLong(line: line) }
+    }
+
+    /// A record of more than `maxLineBytes` bytes starting at `line`.
+    func tooLong(line: Int) -> InputError {
+        InputError("line longer than \(o.maxLineBytes) bytes", at: SourceLocation(file: o.source, line: line),
+                   hint: "is this a CSV file? raise timeseries.max_line_bytes to accept longer records")
     }
 
     func finish() throws {
@@ -71,7 +81,9 @@ final class CSVParser {
             if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { hadBOM = true; p = 3 }
         }
         while p < end {
+            let start = line
             guard let next = try record(base, p, end, final) else { break }
+            if next - p > o.maxLineBytes + 2 { throw tooLong(line: start) }      // + CR LF
             p = next
         }
         return p
@@ -88,6 +100,7 @@ final class CSVParser {
         var recEnd: Int
         if let nl = newline(base, from: p, end) { recEnd = nl } else if final { recEnd = end } else { return nil }
         var lineEnd = recEnd > p && base[recEnd - 1] == 13 ? recEnd - 1 : recEnd
+        if lineEnd - p > o.maxLineBytes { throw tooLong(line: line) }
         if lineEnd == p { line += 1; return min(recEnd + 1, end) }     // blank line
         if header == nil || roles.isEmpty {
             guard let (fields, next, lines) = try split(base, p, end, final) else { return nil }
@@ -147,10 +160,13 @@ final class CSVParser {
                                                  hint: "set missing to drop_row, fill_previous or interpolate to accept gaps")
                         }
                         row[Int(role)] = .nan
-                    } else if let v = FastFloat.parse(f, n) {
+                    } else if let v = FastFloat.parse(f, n), v.isFinite {
                         row[Int(role)] = v
+                    } else if FastFloat.parse(f, n) != nil {
+                        throw try fieldError(base, p, end, final, "number out of the range of float32 (±3.4e38)", i, f, n,
+                                             hint: "every value must be finite")
                     } else {
-                        throw try fieldError(base, p, end, final, "not a number", i, f, n, hint: nil)
+                        throw try fieldError(base, p, end, final, "not a number", i, f, n, hint: nonNumberHint(f, n))
                     }
                 } else if role == -2 {
                     guard let t = format!.parse(f, n) else {

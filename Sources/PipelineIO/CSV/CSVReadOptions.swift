@@ -22,6 +22,13 @@ public enum CSVEncoding: String, Sendable, Codable {
 /// numeric columns are those whose first data row holds a number or a missing token.
 /// Output chunks hold `chunkRows` rows (the last one fewer). Invalid values are reported by
 /// the reader as ``InputError``s when it starts.
+///
+/// Limits: a record (one line, or several when a quoted field holds newlines) may hold at most
+/// `maxLineBytes` bytes (default ``defaultMaxLineBytes``, 1 MiB; spec key
+/// `timeseries.max_line_bytes`); a longer one is an error at its `file:line` as soon as that
+/// many bytes have arrived without its end, so memory stays bounded whatever the input.
+/// Numbers must be finite in Float32: `nan`, `inf` and values that overflow (`1e39`) are errors
+/// at `file:line:column` naming the column and the text.
 public struct CSVReadOptions: Sendable {
     public var source: String
     public var delimiter: UInt8
@@ -32,15 +39,20 @@ public struct CSVReadOptions: Sendable {
     public var timestampFormat: String
     public var columns: [String]?
     public var chunkRows: Int
+    /// The longest record accepted, in bytes (see Limits above).
+    public var maxLineBytes: Int
+
+    /// 1 MiB: a Jena record is about 120 bytes.
+    public static let defaultMaxLineBytes = 1 << 20
 
     public init(source: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: CSVEncoding = .auto,
                 missingValues: [String] = ["-9999", "NA", ""], missing: MissingValuePolicy = .error,
                 timestampColumn: String? = nil, timestampFormat: String = "dd.MM.yyyy HH:mm:ss",
-                columns: [String]? = nil, chunkRows: Int = 4096) {
+                columns: [String]? = nil, chunkRows: Int = 4096, maxLineBytes: Int = CSVReadOptions.defaultMaxLineBytes) {
         self.source = source; self.delimiter = delimiter; self.encoding = encoding
         self.missingValues = missingValues; self.missing = missing
         self.timestampColumn = timestampColumn; self.timestampFormat = timestampFormat
-        self.columns = columns; self.chunkRows = chunkRows
+        self.columns = columns; self.chunkRows = chunkRows; self.maxLineBytes = maxLineBytes
     }
 
     /// The Jena climate layout: timestamp column `Date Time` in `dd.MM.yyyy HH:mm:ss`, all

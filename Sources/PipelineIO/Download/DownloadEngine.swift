@@ -98,7 +98,7 @@ final class DownloadEngine {
         fd = open(partPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw IOFailure("cannot create: \(String(cString: strerror(errno)))", path: partPath,
-                            hint: "check that the cache directory is writable, or set cache_directory")
+                            hint: "check that the cache directory is writable, or set source.cache_dir (--cache-dir)")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd); fd = -1

@@ -1,0 +1,253 @@
+import CZlib
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `pipeline` binary against hostile weather CSVs: a decompression bomb of one endless line
+/// (peak memory and time measured on the child process), non-finite values in every split,
+/// repairs that would invent most of the rows. Every input is generated here.
+@Suite struct HostileCSVTests {
+    static let jenaHeader = "\"Date Time\",\"p (mbar)\",\"T (degC)\",\"Tpot (K)\",\"Tdew (degC)\",\"rh (%)\",\"VPmax (mbar)\","
+        + "\"VPact (mbar)\",\"VPdef (mbar)\",\"sh (g/kg)\",\"H2OC (mmol/mol)\",\"rho (g/m**3)\",\"wv (m/s)\",\"max. wv (m/s)\",\"wd (deg)\"\n"
+
+    /// A Jena-shaped CSV of `rows` rows ten minutes apart, with rows `skip` left out and the
+    /// `T (degC)` cell of the rows in `temperature` replaced.
+    static func jenaCSV(rows: Int, skip: Set<Int> = [], temperature: [Int: String] = [:]) -> String {
+        var s = jenaHeader
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        for r in 0..<rows where !skip.contains(r) {
+            let t = r * 600, d = 1 + t / 86_400, h = t / 3600 % 24, m = t / 60 % 60
+            let temp = temperature[r] ?? String(format: "%.2f", 5 * sin(Double(r) / 20))
+            s += "\(two(d)).01.2017 \(two(h)):\(two(m)):00,996.5,\(temp),265.4,-8.9,93.3,3.33,3.11,0.22,1.94,3.12,1307.75,1.03,1.75,152.3\n"
+        }
+        return s
+    }
+
+    static func folder() throws -> String {
+        let dir = NSTemporaryDirectory() + "hostile-csv-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func files(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    static let fixture = CLI.repoRoot + "/pipelines/fixtures/jena-baseline.yaml"
+
+    // MARK: the bomb
+
+    @Test func aCSVBombOfOneEndlessLineStopsQuicklyInBoundedMemory() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bomb = dir + "/bomb.csv.gz"
+        let bytes = try GzipBomb.make(prefix: Array(Self.jenaHeader.utf8), fill: UInt8(ascii: "7"), mebibytes: 1024)
+        #expect(bytes.count < 10_000_000)
+        try Data(bytes).write(to: URL(fileURLWithPath: bomb))
+        let r = try MeasuredRun.run([CLI.binary, "prepare", Self.fixture, "--source", bomb, "--output", dir + "/out", "--quiet"],
+                                    timeout: 60, killAboveKB: 1_500_000)
+        #expect(!r.killed, "killed: ran past 60 s or 1.5 GB (peak \(r.maxRSSKB) KB, \(r.seconds) s)")
+        #expect(r.code == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("bomb.csv.gz:2: line longer than 1048576 bytes"), "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("timeseries.max_line_bytes"))
+        #expect(r.maxRSSKB <= 256 * 1024, "peak RSS \(r.maxRSSKB) KB")
+        #expect(r.seconds < 30, "took \(r.seconds) s")
+        #expect(Self.files(dir + "/out").filter { $0 != "manifest.json" && !$0.contains("manifest") }.isEmpty)
+    }
+
+    @Test func theLineLimitIsASpecKey() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/long.csv"
+        try (Self.jenaHeader + String(repeating: "9", count: 5000) + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["prepare", Self.fixture, "--source", csv, "--output", dir + "/out", "--quiet",
+                             "--set", "timeseries.max_line_bytes=4096"])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("long.csv:2: line longer than 4096 bytes"), "stderr: \(r.stderr)")
+        let bad = try CLI.run(["validate", Self.fixture, "--set", "timeseries.max_line_bytes=0"])
+        #expect(bad.code == 2)
+    }
+
+    // MARK: non-finite values
+
+    /// 400 rows: fractions 0.5 / 0.25 put row 100 in train, 250 in validation, 350 in test.
+    @Test(arguments: [(100, "1e39"), (250, "1e39"), (350, "-1e39"), (350, "inf"), (250, "nan")])
+    func aNonFiniteValueInAnySplitFailsWithItsPlaceAndWritesNothing(row: Int, cell: String) throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/weather.csv"
+        try Self.jenaCSV(rows: 400, temperature: [row: cell]).write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["prepare", Self.fixture, "--source", csv, "--output", dir + "/out", "--quiet",
+                             "--set", "timeseries.lookback=12", "--set", "timeseries.delay=6"])
+        #expect(r.code == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("weather.csv:\(row + 2):3: T (degC): "), "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("received '\(cell)'"), "stderr: \(r.stderr)")
+        #expect(!r.stderr.contains("EncodingError"))
+        #expect(!Self.files(dir + "/out").contains { $0.hasSuffix(".npy") || $0.hasSuffix(".json") && $0 != "manifest.json" },
+                "left: \(Self.files(dir + "/out"))")
+    }
+
+    // MARK: repairs
+
+    @Test func fillWithAWrongStepIsRefusedNamingTheKey() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/weather.csv"
+        try Self.jenaCSV(rows: 400).write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["prepare", Self.fixture, "--source", csv, "--output", dir + "/out", "--quiet",
+                             "--set", "timeseries.time_axis=fill", "--set", "timeseries.step_seconds=120",
+                             "--set", "timeseries.lookback=12", "--set", "timeseries.delay=6"])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("weather.csv: the repairs change too much of the data: time_axis inserted 1596 rows in 399 gaps"),
+                "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("check step_seconds (120 s)") && r.stderr.contains("timeseries.max_repaired_fraction"))
+        #expect(!Self.files(dir + "/out").contains("data.npy"))
+    }
+
+    @Test func repairsUnderTheLimitAreReportedInTheSummaryAndJSON() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/weather.csv"
+        try Self.jenaCSV(rows: 400, skip: [50, 51], temperature: [300: "-9999"]).write(toFile: csv, atomically: true, encoding: .utf8)
+        let args = ["prepare", Self.fixture, "--source", csv, "--quiet", "--set", "timeseries.time_axis=fill",
+                    "--set", "timeseries.missing=drop_row", "--set", "timeseries.lookback=12", "--set", "timeseries.delay=6"]
+        // The two inserted rows are NaN, so drop_row drops them again, with the bad row: 5 rows of 398.
+        let r = try CLI.run(args + ["--output", dir + "/out"])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("time_axis inserted 2 rows in 1 gaps, missing: drop_row dropped 3 rows, 5 of 398 rows read (1.26 %)"),
+                "stderr: \(r.stderr)")
+        let ok = try CLI.run(args + ["--output", dir + "/out1", "--set", "timeseries.max_repaired_fraction=0.05"])
+        #expect(ok.code == 0, "stderr: \(ok.stderr)")
+        #expect(ok.stdout.contains("; repairs: time_axis inserted 2 rows in 1 gaps, missing: drop_row dropped 3 rows "
+                                   + "(1.26 % of 398 rows read, limit 5 %); the time grid has 2 gaps left"), "stdout: \(ok.stdout)")
+        let j = try CLI.run(args + ["--output", dir + "/out2", "--json", "--set", "timeseries.max_repaired_fraction=0.05"])
+        #expect(j.code == 0, "stderr: \(j.stderr)")
+        let o = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
+        #expect(o?["rows_read"] as? Int == 398)
+        #expect(o?["rows_inserted"] as? Int == 2)
+        #expect(o?["rows_dropped_missing"] as? Int == 3)
+        #expect(o?["grid_gaps"] as? Int == 2)
+    }
+
+    @Test func dropRowUnderTheLimitReportsTheGapsInTheSummary() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/weather.csv"
+        try Self.jenaCSV(rows: 400, temperature: [300: "-9999"]).write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["prepare", Self.fixture, "--source", csv, "--output", dir + "/out", "--quiet",
+                             "--set", "timeseries.missing=drop_row", "--set", "timeseries.lookback=12", "--set", "timeseries.delay=6"])
+        #expect(r.code == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("; repairs: missing: drop_row dropped 1 rows (0.25 % of 400 rows read, limit 1 %); "
+                                  + "the time grid has 1 gap left"), "stdout: \(r.stdout)")
+    }
+}
+
+/// A gzip file whose content is `prefix` followed by `mebibytes` MiB of the byte `fill` and a
+/// newline: one enormous line. Built in a few milliseconds: one MiB is deflated once (Z_RLE,
+/// level 9, about 1000:1) after a full flush, which makes its compressed block independent of
+/// what came before, and that block is repeated; the trailer's CRC-32 and size are those of the
+/// whole content, so the file is a valid gzip stream (`gzip -t` accepts it).
+enum GzipBomb {
+    static func make(prefix: [UInt8], fill: UInt8, mebibytes: Int) throws -> [UInt8] {
+        var s = z_stream()
+        guard deflateInit2_(&s, 9, Z_DEFLATED, 15 + 16, 9, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw CocoaError(.featureUnsupported)
+        }
+        defer { deflateEnd(&s) }
+        func deflateAll(_ input: [UInt8], _ flush: Int32) -> [UInt8] {
+            var input = input, out: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            input.withUnsafeMutableBufferPointer { inp in
+                s.next_in = inp.baseAddress; s.avail_in = UInt32(inp.count)
+                repeat {
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        s.next_out = b.baseAddress; s.avail_out = UInt32(b.count)
+                        _ = deflate(&s, flush)
+                        out += b[0..<(b.count - Int(s.avail_out))]
+                    }
+                } while s.avail_out == 0
+            }
+            return out
+        }
+        let block = [UInt8](repeating: fill, count: 1 << 20)
+        let head = deflateAll(prefix, Z_FULL_FLUSH)
+        let body = deflateAll(block, Z_FULL_FLUSH)
+        var tail = deflateAll([10], Z_FINISH)
+        tail.removeLast(8)                                     // the stream's own trailer: replaced
+        var crc = crc32(0, prefix, UInt32(prefix.count))
+        let blockCRC = crc32(0, block, UInt32(block.count))
+        for _ in 0..<mebibytes { crc = crc32_combine(crc, blockCRC, off_t(block.count)) }
+        crc = crc32_combine(crc, crc32(0, [10], 1), 1)
+        let size = UInt32(truncatingIfNeeded: prefix.count + mebibytes << 20 + 1)
+        var out = head
+        for _ in 0..<mebibytes { out += body }
+        out += tail
+        for v in [UInt32(crc), size] { out += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)] }
+        return out
+    }
+}
+
+/// A child process run with `posix_spawn` and reaped with `wait4`, so its peak resident memory
+/// (`ru_maxrss`) is known; killed when it runs past `timeout` seconds or its resident memory
+/// (`/proc/PID/status` VmRSS, Linux) passes `killAboveKB`.
+struct MeasuredRun {
+    var code: Int32 = -1
+    var killed = false
+    var maxRSSKB = 0
+    var seconds = 0.0
+    var stdout = "", stderr = ""
+
+    static func run(_ argv: [String], timeout: Double, killAboveKB: Int) throws -> MeasuredRun {
+        let dir = NSTemporaryDirectory() + "measured-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, dir + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, dir + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let start = Date()
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+        guard rc == 0 else { throw CocoaError(.executableLoad) }
+        var r = MeasuredRun()
+        var status: Int32 = 0
+        var usage = rusage()
+        while true {
+            let w = wait4(pid, &status, WNOHANG, &usage)
+            if w == pid { break }
+            if w < 0 && errno != EINTR { throw CocoaError(.executableLoad) }
+            if Date().timeIntervalSince(start) > timeout || residentKB(pid) > killAboveKB {
+                r.killed = true
+                kill(pid, SIGKILL)
+                _ = wait4(pid, &status, 0, &usage)
+                break
+            }
+            usleep(20_000)
+        }
+        r.seconds = Date().timeIntervalSince(start)
+        #if os(Linux)
+        r.maxRSSKB = usage.ru_maxrss
+        #else
+        r.maxRSSKB = usage.ru_maxrss / 1024
+        #endif
+        r.code = status & 0x7f == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
+        r.stdout = (try? String(contentsOfFile: dir + "/out", encoding: .utf8)) ?? ""
+        r.stderr = (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? ""
+        return r
+    }
+
+    /// Current resident set of a process in KB (0 when unknown).
+    static func residentKB(_ pid: pid_t) -> Int {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
