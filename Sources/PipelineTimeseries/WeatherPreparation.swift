@@ -100,9 +100,10 @@ public enum WeatherPreparation {
         if let f = o.fractions { o.ranges = .fractions(train: f.train, validation: f.validation, rows: t.rowCount) }
         let trainEnd = min(o.ranges.train.maxIndex ?? t.rowCount, t.rowCount)
         guard o.ranges.train.minIndex < trainEnd else {
-            throw InputError("the train range starts at row \(o.ranges.train.minIndex) but the data has \(t.rowCount) rows",
+            throw InputError("the train range (rows \(o.ranges.train.minIndex) to \(o.ranges.train.maxIndex.map(String.init) ?? "end")) "
+                             + "holds no row of the \(t.rowCount) rows of the data",
                              at: SourceLocation(file: t.source), field: "ranges",
-                             hint: "use smaller ranges, or fractions")
+                             hint: "use smaller ranges, fractions, or a longer file")
         }
         let norm = Normalizer.fit(t.values, columns: t.columns, rows: o.ranges.train.minIndex..<trainEnd)
         norm.apply(to: &t.values)
@@ -114,13 +115,20 @@ public enum WeatherPreparation {
                              value: "\(Float(norm.denormalize(Double(t.values[i]), column: c)))",
                              hint: "check the column's values for outliers")
         }
-        func generator(_ r: WindowRanges.Range) throws -> BookGenerator {
-            try BookGenerator(data: t.values, features: t.featureCount, lookback: o.lookback, delay: o.delay,
-                              minIndex: r.minIndex, maxIndex: r.maxIndex, batchSize: o.batchSize, step: o.step,
-                              targetColumn: target)
+        func generator(_ r: WindowRanges.Range, _ name: String) throws -> BookGenerator {
+            do {
+                return try BookGenerator(data: t.values, features: t.featureCount, lookback: o.lookback, delay: o.delay,
+                                         minIndex: r.minIndex, maxIndex: r.maxIndex, batchSize: o.batchSize, step: o.step,
+                                         targetColumn: target)
+            } catch var e as InputError {          // the data is too short for the windows: say which file and split
+                e.location = SourceLocation(file: t.source)
+                e.message = "the \(name) windows do not fit the \(t.rowCount) rows of the data: " + e.message
+                e.hint = e.hint ?? "use a smaller lookback or delay, other ranges, or a longer file"
+                throw e
+            }
         }
-        var val = try generator(o.ranges.validation)
-        let test = try generator(o.ranges.test)
+        var val = try generator(o.ranges.validation, "validation")
+        let test = try generator(o.ranges.test, "test")
         let windows = Windows(lookback: o.lookback, step: o.step, delay: o.delay, batchSize: o.batchSize,
                               timesteps: o.lookback / o.step, targetColumn: o.targetColumn, targetIndex: target,
                               ranges: o.ranges, stepsPerEpoch: o.stepsPerEpoch,

@@ -49,9 +49,19 @@ import Testing
             _ = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 50), name: "s.csv"), options: o, to: dir)
             Issue.record("no error")
         } catch let e as InputError {
-            #expect(e.description.hasPrefix("s.csv: ranges: the train range starts at row 500 but the data has 50 rows"))
+            #expect(e.description.hasPrefix("s.csv: ranges: the train range (rows 500 to 600) holds no row of the 50 rows of the data"))
         }
         #expect(files(in: dir).isEmpty)
+        // Long enough to train on, too short for the validation windows: the file is named (exit 1, not 2).
+        o.ranges = .fractions(train: 0.5, validation: 0.25, rows: 50)
+        o.lookback = 30; o.step = 1
+        do {
+            _ = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 50), name: "s.csv"), options: o, to: dir)
+            Issue.record("no error")
+        } catch let e as InputError {
+            #expect(e.location == SourceLocation(file: "s.csv"))
+            #expect(e.message.hasPrefix("the validation windows do not fit the 50 rows of the data: min_index + lookback"))
+        }
     }
 
     @Test func aFailedPreparationKeepsTheFilesOfAnEarlierOne() async throws {
