@@ -117,31 +117,14 @@ import Glibc
     }
 }
 
-/// Runs the binary and measures the child's peak resident set (`wait4`'s `ru_maxrss`).
+/// Runs the binary through ``MeasuredRun`` (peak RSS of the child alone, killed past 60 s or 1.5 GB).
 enum Measured {
     struct Result { var exitCode: Int32?; var signal: Int32?; var peakKB: Int; var stdout: String; var stderr: String }
 
     static func run(_ args: [String]) throws -> Result {
-        let dir = NSTemporaryDirectory() + "measured-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, dir + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, dir + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([CLI.binary] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, CLI.binary, &actions, nil, argv, environ)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let exited = status & 0x7F == 0
-        let read = { (name: String) in (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "" }
-        return Result(exitCode: exited ? (status >> 8) & 0xFF : nil, signal: exited ? nil : status & 0x7F,
-                      peakKB: usage.ru_maxrss, stdout: read("out"), stderr: read("err"))
+        let r = try MeasuredRun.run([CLI.binary] + args, timeout: 60, killAboveKB: 1_500_000)
+        return Result(exitCode: r.code >= 0 ? r.code : nil, signal: r.code < 0 ? -r.code : nil,
+                      peakKB: r.maxRSSKB, stdout: r.stdout, stderr: r.stderr)
     }
 }
 
