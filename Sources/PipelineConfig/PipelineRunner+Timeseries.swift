@@ -29,6 +29,7 @@ extension PipelineRunner {
         o.timePolicy = TimeAxisPolicy(rawValue: t.timeAxis.rawValue) ?? .error
         o.missing = MissingValuePolicy(rawValue: t.missing.rawValue) ?? .interpolate
         o.maxRepairedFraction = t.maxRepairedFraction
+        o.maxTableBytes = t.maxTableBytes
         switch t.ranges {
         case let .rows(train, validation, test):
             o.ranges = WindowRanges(train: .init(minIndex: train.start, maxIndex: train.end),

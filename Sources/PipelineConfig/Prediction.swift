@@ -96,7 +96,8 @@ public struct Prediction {
         options.missing = MissingValuePolicy(rawValue: spec.timeseries!.missing.rawValue) ?? .interpolate
         let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
         options.columns = n.columns
-        let table = try await CSVFile.read(path: path, options: options)
+        let table = try await CSVFile.read(path: path, options: options, maxTableBytes: spec.timeseries!.maxTableBytes,
+                                           limitKey: "timeseries.max_table_bytes")
         var values = table.values
         n.apply(to: &values)
         return (values, table.rowCount, n)

@@ -18,7 +18,9 @@ import Yams
 /// Limits: `max_line_bytes` (default 1048576, 1 MiB; at most 1 GiB) bounds one CSV record, so a file without
 /// line breaks cannot exhaust memory; `max_repaired_fraction` (default 0.01, 1 %) bounds the rows
 /// that `time_axis: fill|drop` and `missing: drop_row` may insert plus drop, as a share of the
-/// rows read (raise it, up to 1, to accept a file with many gaps).
+/// rows read (raise it, up to 1, to accept a file with many gaps); `max_table_bytes` (default
+/// 67108864, 64 MiB) bounds the table held in memory (4 bytes per cell and 16 per row), the one
+/// place the weather path holds the whole input.
 public struct TimeseriesSpec: Sendable, Equatable {
     public enum Missing: String, Sendable, CaseIterable { case error, drop_row, fill_previous, interpolate }
     public enum TimeAxis: String, Sendable, CaseIterable { case error, fill, drop }
@@ -61,10 +63,11 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var shuffle: Bool
     public var maxLineBytes: Int
     public var maxRepairedFraction: Double
+    public var maxTableBytes: Int
 
     static let keys = ["timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
                        "missing", "step_seconds", "time_axis", "target", "lookback", "step", "delay", "ranges",
-                       "fractions", "shuffle", "max_line_bytes", "max_repaired_fraction"]
+                       "fractions", "shuffle", "max_line_bytes", "max_repaired_fraction", "max_table_bytes"]
 
     init(_ m: SpecMap) throws {
         timestampColumn = try m.string("timestamp_column", default: "Date Time")
@@ -84,6 +87,7 @@ public struct TimeseriesSpec: Sendable, Equatable {
         shuffle = try m.bool("shuffle", default: true)
         maxLineBytes = try m.int("max_line_bytes", default: 1 << 20, min: 1, max: 1 << 30)
         maxRepairedFraction = try m.double("max_repaired_fraction", default: 0.01, min: 0, max: 1)
+        maxTableBytes = try m.int("max_table_bytes", default: 64 << 20, min: 1024, max: 1 << 40)
         if step > lookback { throw m.fail("step", "must be <= lookback (\(lookback))") }
         if m.has("ranges") && m.has("fractions") {
             throw m.fail("fractions", "give either ranges or fractions, not both")
@@ -133,6 +137,6 @@ public struct TimeseriesSpec: Sendable, Equatable {
                       ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
                       ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
                       rangeNode, ("shuffle", Y.bool(shuffle)), ("max_line_bytes", Y.int(maxLineBytes)),
-                      ("max_repaired_fraction", Y.num(maxRepairedFraction))])
+                      ("max_repaired_fraction", Y.num(maxRepairedFraction)), ("max_table_bytes", Y.int(maxTableBytes))])
     }
 }

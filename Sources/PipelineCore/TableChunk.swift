@@ -57,6 +57,27 @@ public struct TableChunk: Sendable, Equatable {
         lines.append(contentsOf: other.lines[range])
     }
 
+    /// Bytes the table holds in memory: 4 per cell (Float32), 8 per timestamp and 8 per line
+    /// number. The measure behind `timeseries.max_table_bytes`.
+    public var memoryBytes: Int { values.count * 4 + timestamps.count * 8 + lines.count * 8 }
+
+    /// Appends every row of `other` and adds its counts, refusing to grow past `maxBytes`
+    /// (``memoryBytes``): the error names the row of `other` that crossed the bound and `key`,
+    /// the spec key that raises it. A dataset-sized table is the one place the weather path holds
+    /// the whole input, so this is its memory bound.
+    public mutating func append(_ other: TableChunk, maxBytes: Int, key: String) throws {
+        let perRow = featureCount * 4 + (other.timestamps.isEmpty ? 0 : 8) + 8
+        if memoryBytes + other.rowCount * perRow > maxBytes {
+            let fits = max(0, (maxBytes - memoryBytes) / max(perRow, 1))
+            let row = min(fits, other.rowCount - 1)
+            throw InputError("the table would hold more than \(maxBytes) bytes (\(rowCount + fits) rows of \(featureCount) "
+                             + "columns; 4 bytes per cell and 16 per row)",
+                             at: other.location(row: row, column: nil), field: key, value: String(maxBytes),
+                             hint: "raise \(key), or read fewer columns or a shorter file")
+        }
+        append(other)
+    }
+
     /// Appends every row of `other` and adds its counts.
     public mutating func append(_ other: TableChunk) {
         append(rowsOf: other, 0..<other.rowCount)

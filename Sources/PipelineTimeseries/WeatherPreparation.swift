@@ -16,7 +16,7 @@ import PipelineCore
 /// `normalization.json`, `windows.json` (``Windows``), `meta.json` (``Meta``, also returned).
 /// Every file is computed and written to a temporary name first and renamed into place only
 /// when all of them are complete (`meta.json` last), so a failure leaves none of them behind.
-/// Memory: the matrix (4·rows·F bytes). The rows inserted and dropped by the repairs are
+/// Memory: the matrix (4·rows·F bytes), bounded by `maxTableBytes`. The rows inserted and dropped by the repairs are
 /// limited by ``RepairLimit`` (`maxRepairedFraction`, default 1 %) and reported in ``Meta``
 /// (`counts`, `rowsRead`, `gridGaps`).
 /// Failures: the stream's errors; ``InputError`` for an unknown target column, ranges that do
@@ -35,6 +35,10 @@ public enum WeatherPreparation {
         public var missing = MissingValuePolicy.interpolate
         /// Rows inserted plus dropped by the repairs, as a share of the rows read (``RepairLimit``).
         public var maxRepairedFraction = RepairLimit.defaultMaxFraction
+        /// Bound on the table held in memory (``TableChunk/memoryBytes``: 4 bytes per cell, 16 per
+        /// row); spec key `timeseries.max_table_bytes`, default 64 MiB (the whole 2009–2016 Jena
+        /// file is 30 MB). Peak memory of a prepare is about 2.5× this plus ≈ 40 MB.
+        public var maxTableBytes = WeatherPreparation.defaultMaxTableBytes
         /// When set, replaces `ranges` by ``WindowRanges/fractions(train:validation:rows:)`` of the
         /// rows actually read (after missing values and the time axis were handled).
         public var fractions: Fractions?
@@ -73,21 +77,24 @@ public enum WeatherPreparation {
         public var gridGaps: Int?
     }
 
+    /// 64 MiB: see ``Options/maxTableBytes``.
+    public static let defaultMaxTableBytes = 64 << 20
+
     public static func prepare<S: AsyncSequence>(_ chunks: S, options o: Options, to directory: String) async throws -> Meta
     where S.Element == TableChunk {
         var table: TableChunk?
         var axis = TimeAxisChecker(step: o.timeStep, policy: o.timePolicy, maxRepairedFraction: o.maxRepairedFraction)
         var filler = MissingValueFiller(policy: o.missing)
-        func add(_ c: TableChunk?) {
+        func add(_ c: TableChunk?) throws {
             guard let c else { return }
             if table == nil { table = c.emptyCopy() }
-            table!.append(c)
+            try table!.append(c, maxBytes: o.maxTableBytes, key: "timeseries.max_table_bytes")
         }
         for try await chunk in chunks {
             let checked = chunk.timestamps.isEmpty ? chunk : try axis.push(chunk)
-            add(try filler.push(checked))
+            try add(try filler.push(checked))
         }
-        add(try filler.finish())
+        try add(try filler.finish())
         guard var t = table, t.rowCount > 0 else { throw InputError("no rows to prepare") }
         guard let target = t.columns.firstIndex(of: o.targetColumn) else {
             throw InputError("unknown target column", at: SourceLocation(file: t.source), field: "target_column",

@@ -190,3 +190,22 @@ enum GzipBomb {
         return out
     }
 }
+
+/// `timeseries.max_table_bytes` through the binary: a table over the bound is an error at its
+/// line naming the key (exit 1, no data files), and the key is validated like any other.
+@Suite struct TableMemoryLimitCLITests {
+    @Test func aTableOverTheBoundFailsAtItsLineNamingTheKey() throws {
+        let dir = try HostileCSVTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/big.csv"
+        try HostileCSVTests.jenaCSV(rows: 400).write(toFile: csv, atomically: true, encoding: .utf8)
+        // 14 features and a timestamp: 72 bytes a row; 10,000 bytes hold 138 rows.
+        let r = try CLI.run(["prepare", HostileCSVTests.fixture, "--source", csv, "--output", dir + "/out", "--quiet",
+                             "--set", "timeseries.max_table_bytes=10000"])
+        #expect(r.code == 1)
+        #expect(r.stderr.contains("big.csv:140:") && r.stderr.contains("timeseries.max_table_bytes"), "\(r.stderr)")
+        #expect(HostileCSVTests.files(dir + "/out").isEmpty)
+        let bad = try CLI.run(["validate", HostileCSVTests.fixture, "--set", "timeseries.max_table_bytes=10"])
+        #expect(bad.code == 2 && bad.stderr.contains("max_table_bytes"))
+    }
+}

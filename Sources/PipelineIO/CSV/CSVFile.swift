@@ -21,16 +21,21 @@ public enum CSVFile {
         CSVFileBytes(path: path, chunkSize: chunkSize)
     }
 
-    public static func read(path: String, options: CSVReadOptions) async throws -> TableChunk {
-        try await collect(bytes(path: path).csvTable(options))
+    public static func read(path: String, options: CSVReadOptions, maxTableBytes: Int = .max,
+                            limitKey: String = "max_table_bytes") async throws -> TableChunk {
+        try await collect(bytes(path: path).csvTable(options), maxTableBytes: maxTableBytes, limitKey: limitKey)
     }
 
-    /// All chunks of a stream in one table (counts summed).
-    public static func collect<S: AsyncSequence>(_ chunks: S) async throws -> TableChunk where S.Element == TableChunk {
+    /// All chunks of a stream in one table (counts summed). A table that would pass
+    /// `maxTableBytes` (``TableChunk/memoryBytes``) is an ``InputError`` at the row that crosses
+    /// it, naming `limitKey`.
+    public static func collect<S: AsyncSequence>(_ chunks: S, maxTableBytes: Int = .max,
+                                                 limitKey: String = "max_table_bytes") async throws -> TableChunk
+    where S.Element == TableChunk {
         var all: TableChunk?
         for try await c in chunks {
             if all == nil { all = c.emptyCopy() }
-            all!.append(c)
+            try all!.append(c, maxBytes: maxTableBytes, key: limitKey)
         }
         guard let all else { throw InputError("no rows") }
         return all
