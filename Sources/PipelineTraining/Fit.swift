@@ -158,7 +158,13 @@ extension Sequential {
             }
             var logs = mean.logs(prefix: "")
             if let validationData {
-                let val = try await evaluate(data: validationData(epoch), steps: validationSteps, prefetch: prefetch)
+                let val: Logs
+                do {
+                    val = try await evaluate(data: validationData(epoch), steps: validationSteps, prefetch: prefetch)
+                } catch var e as NonFiniteEvaluationError {
+                    e.epoch = epoch + 1; e.split = "validation"
+                    throw e
+                }
                 for key in val.keys { logs["val_" + key] = val[key] }
             }
             if onNonFinite == .skipBatch { logs[Logs.skippedBatchesKey] = Double(skipped) }
@@ -176,7 +182,9 @@ extension Sequential {
     }
 
     /// The loss and metrics over a sequence in inference mode (no dropout), as Keras' `evaluate`:
-    /// sample-weighted means over at most `steps` batches. Throws ``InputError`` when it is empty.
+    /// sample-weighted means over at most `steps` batches. Throws ``InputError`` when it is empty
+    /// and ``NonFiniteEvaluationError`` when the loss or a metric is NaN or infinite (a result
+    /// known to be wrong is never returned as a number).
     public func evaluate(data: BatchSequence, steps: Int? = nil, prefetch: Int = 2) async throws -> Logs {
         var mean = RunningMeans(loss: loss, metrics: metrics)
         var any = false
@@ -187,7 +195,11 @@ extension Sequential {
             any = true
         }
         guard any else { throw InputError("evaluation data produced no batches", hint: "check the validation source") }
-        return mean.logs(prefix: "")
+        let logs = mean.logs(prefix: "")
+        if let key = logs.keys.sorted().first(where: { !(logs[$0] ?? 0).isFinite }) {
+            throw NonFiniteEvaluationError(key: key, value: logs[key] ?? .nan)
+        }
+        return logs
     }
 
     /// Inference on a tensor `[N, …]` in slices of `batchSize`; returns `[N, …output]`.

@@ -54,6 +54,33 @@ public struct SkippedEpochError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Evaluation (validation after an epoch, a test set, `pipeline evaluate`) gave a NaN or
+/// infinite loss or metric: the model's outputs are not finite on that data, so there is no
+/// result to report.
+///
+/// ```
+/// validation loss is nan after epoch 2: the model's outputs are not finite on the validation data
+/// (the weights diverged: lower the learning rate, clip gradients with clipnorm, or check the input data)
+/// ```
+/// `epoch` is 1-based and set during `fit`; `split` names the data when known.
+public struct NonFiniteEvaluationError: Error, Sendable, CustomStringConvertible {
+    public var key: String
+    public var value: Double
+    public var epoch: Int?
+    public var split: String?
+
+    public init(key: String, value: Double, epoch: Int? = nil, split: String? = nil) {
+        self.key = key; self.value = value; self.epoch = epoch; self.split = split
+    }
+
+    public var description: String {
+        var s = (split.map { "\($0) " } ?? "evaluation ") + "\(key) is \(value)"
+        if let epoch { s += " after epoch \(epoch)" }
+        return s + ": the model's outputs are not finite on the \(split ?? "evaluation") data "
+            + "(the weights diverged: lower the learning rate, clip gradients with clipnorm, or check the input data)"
+    }
+}
+
 extension Sequential {
     /// Re-runs the forward pass of a step whose loss was not finite, layer by layer, with the
     /// same dropout stream, and names the first layer whose output holds NaN or infinity.
