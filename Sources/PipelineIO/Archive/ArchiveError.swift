@@ -40,6 +40,11 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        // The input's own error names its source (a download names its URL): say it once.
+        if kind == .input, let underlying {
+            let inner = "\(underlying)"
+            if inner.hasPrefix(source) { return entry.map { inner + " (while reading entry '\($0)')" } ?? inner }
+        }
         var s = "\(source): "
         if let entry { s += "entry '\(entry)': " }
         s += message
