@@ -23,7 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // Already in the graph through async-http-client; PipelineTraining uses its SHA-256 for weight checksums.
+        // Already in the graph through async-http-client; PipelineIO uses its SHA-256 and MD5 for download
+        // checksums and cache names, PipelineTraining its SHA-256 for weight checksums.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "PipelineIO", dependencies: [
             "PipelineCore", "CZlib", "CArchive",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PipelineText", dependencies: ["PipelineCore"]),
         .target(name: "PipelineTimeseries", dependencies: ["PipelineCore"]),
@@ -57,12 +59,13 @@ let package = Package(
         ]),
 
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"]),
-        .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO"]),
+        .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PipelineTextTests", dependencies: ["PipelineText"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries", "PipelineIO"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"]),
-        .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI"]),
+        // Crypto: the fixture pins hash prepared files and weights with a SHA-256 independent of the project's own code.
+        .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -35,7 +35,7 @@ public enum Safetensors {
         var hasher = SHA256()
         for (_, t) in tensors { t.data.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         var metadata = inputMetadata
-        metadata[checksumKey] = hex(hasher.finalize())   // = checksum(of: the data section)
+        metadata[checksumKey] = hasher.finalize().hex   // = checksum(of: the data section)
         var header = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
@@ -115,12 +115,7 @@ public enum Safetensors {
     }
 
     /// The hex SHA-256 of a data section, as stored under ``checksumKey``.
-    static func checksum(of data: UnsafeRawBufferPointer) -> String { hex(SHA256.hash(data: data)) }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef")
-        return String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
-    }
+    static func checksum(of data: UnsafeRawBufferPointer) -> String { SHA256.hash(data: data).hex }
 
     struct Entry: Decodable { var dtype: String; var shape: [Int]; var data_offsets: [Int] }
 

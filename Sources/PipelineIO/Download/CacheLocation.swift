@@ -1,3 +1,4 @@
+import Crypto
 import PipelineCore
 
 /// Where a URL's file lives in the cache: one flat folder of `HASH16-NAME` files, where
@@ -22,7 +23,7 @@ enum CacheLocation {
 
     static func path(for url: String, cacheDirectory: String) throws -> String {
         let (key, name) = try parts(of: url)
-        let hash = String(SHA256.hash(Array(key.utf8)).hex.prefix(16))
+        let hash = String(SHA256.hash(data: Array(key.utf8)).hex.prefix(16))
         let dir = cacheDirectory.hasSuffix("/") && cacheDirectory.count > 1 ? String(cacheDirectory.dropLast()) : cacheDirectory
         return (dir == "/" ? "" : dir) + "/" + hash + "-" + name
     }

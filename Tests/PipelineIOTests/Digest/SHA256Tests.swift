@@ -1,7 +1,10 @@
+import Crypto
 import Foundation
+import PipelineCore
 import Testing
 @testable import PipelineIO
 
+/// swift-crypto's `SHA256`, as ``ChecksumHasher`` and the cache names use it, with the ``Swift/Sequence/hex`` form.
 @Suite struct SHA256Tests {
     // FIPS 180-2, appendix B, and the empty message.
     @Test(arguments: [
@@ -13,13 +16,13 @@ import Testing
          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
     ])
     func fipsVectors(message: String, expected: String) {
-        #expect(SHA256.hash(Array(message.utf8)).hex == expected)
+        #expect(SHA256.hash(data: Array(message.utf8)).hex == expected)
     }
 
     @Test func millionAs() {
         var h = SHA256()
         let block = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
-        for _ in 0..<1000 { h.update(block) }
+        for _ in 0..<1000 { h.update(data: block) }
         #expect(h.finalize().hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
@@ -27,10 +30,10 @@ import Testing
     @Test func splitsDoNotMatter() {
         let data = TestFiles.bytes(300)
         for length in [55, 56, 57, 63, 64, 65, 119, 120, 128, 300] {
-            let whole = SHA256.hash(Array(data[..<length]))
+            let whole = SHA256.hash(data: Array(data[..<length]))
             for cut in [0, 1, 31, 63, 64, 65, length] where cut <= length {
                 var h = SHA256()
-                h.update(Array(data[..<cut])); h.update(Array(data[cut..<length]))
+                h.update(data: Array(data[..<cut])); h.update(data: Array(data[cut..<length]))
                 #expect(h.finalize() == whole, "length \(length) cut \(cut)")
             }
         }
@@ -38,10 +41,10 @@ import Testing
 
     @Test func finalizeLeavesStateUsable() {
         var h = SHA256()
-        h.update(Array("ab".utf8))
+        h.update(data: Array("ab".utf8))
         _ = h.finalize()
-        h.update(Array("c".utf8))
-        #expect(h.finalize().hex == SHA256.hash(Array("abc".utf8)).hex)
+        h.update(data: Array("c".utf8))
+        #expect(h.finalize().hex == SHA256.hash(data: Array("abc".utf8)).hex)
     }
 
     /// A real file against the digest published in shared/data/SHA256SUMS.
@@ -52,6 +55,6 @@ import Testing
         let line = try #require(sums.split(separator: "\n").first { $0.hasSuffix("mpi-roof-2024.csv") })
         let expected = String(line.prefix(64))
         let bytes = try TestFiles.read(TestFiles.sharedData("mpi-roof-2024.csv"))
-        #expect(SHA256.hash(bytes).hex == expected)
+        #expect(SHA256.hash(data: bytes).hex == expected)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PipelineCore
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// warning line each, progress lines while bytes trickle in.
 @Suite struct DownloadStallTests {
     static let payload = TestFiles.bytes(300_000, seed: 7)
-    static let sha = SHA256.hash(payload).hex
+    static let sha = SHA256.hash(data: payload).hex
 
     /// The messages (warnings and progress lines) a download printed.
     final class Messages: Sendable {
@@ -95,7 +96,7 @@ import Testing
         let (server, cache) = try await setUp()
         try server.serve("small.bin", Array(Self.payload[..<12]))
         let messages = Messages()
-        var o = options(cache, messages, timeout: .seconds(5), retries: 0, sha256: SHA256.hash(Array(Self.payload[..<12])).hex)
+        var o = options(cache, messages, timeout: .seconds(5), retries: 0, sha256: SHA256.hash(data: Array(Self.payload[..<12])).hex)
         o.minBytesPerSecond = 0
         o.progress = .bar
         let path = try await DataSource.download(server.url("/drip/small.bin?every=0.12&first=0"), options: o)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PipelineCore
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// Downloads against scripts/io_test_server.py on 127.0.0.1.
 @Suite struct HTTPByteSourceTests {
     static let payload = TestFiles.bytes(300_000, seed: 42)
-    static let sha = SHA256.hash(payload).hex
+    static let sha = SHA256.hash(data: payload).hex
 
     func options(_ cache: String, retries: Int = 3, sha256: String? = HTTPByteSourceTests.sha) -> SourceOptions {
         SourceOptions(checksums: Checksums(sha256: sha256), cacheDirectory: cache, retries: retries,
@@ -140,7 +141,7 @@ import Testing
         t.file("aclImdb/train/neg/2_2.txt", TestFiles.bytes(400_000))
         let tgz = try await TestFiles.gzip(t.finished())
         try server.serve("imdb.tar.gz", tgz)
-        var o = options(cache, sha256: SHA256.hash(tgz).hex)
+        var o = options(cache, sha256: SHA256.hash(data: tgz).hex)
         o.delivery = .stream
         let url = server.url("/drop/imdb.tar.gz?at=200000")
         let filter = try EntryFilter(exclude: ["**/unsup/**"])

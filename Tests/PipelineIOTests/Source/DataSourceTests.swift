@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PipelineCore
 import Testing
@@ -19,7 +20,7 @@ import Testing
     @Test func localChecksumsAreVerified() async throws {
         let dir = try TestFiles.temporaryDirectory("sum")
         try TestFiles.write(Array("abc".utf8), to: dir + "/x")
-        let good = SourceOptions(checksums: Checksums(sha256: SHA256.hash(Array("abc".utf8)).hex))
+        let good = SourceOptions(checksums: Checksums(sha256: SHA256.hash(data: Array("abc".utf8)).hex))
         #expect(try await DataSource.chunks(from: dir + "/x", options: good).collect().flatMap { $0 } == Array("abc".utf8))
         let bad = SourceOptions(checksums: Checksums(md5: String(repeating: "0", count: 32)))
         let error = await errorOf { _ = try await DataSource.chunks(from: dir + "/x", options: bad).collect() }
