@@ -67,7 +67,6 @@ import PipelineCore
     @Test func didYouMean() {
         #expect(DidYouMean.suggest("epocs", in: ["epochs", "batch_size"]) == "epochs")
         #expect(DidYouMean.suggest("zzzzzz", in: ["epochs", "batch_size"]) == nil)
-        #expect(DidYouMean.distance("kitten", "sitting") == 3)
     }
 
     @Test func malformedSetFlag() {

@@ -39,28 +39,14 @@ struct CSVHeader {
     /// (at most half the name's length, or one contains the other).
     static func closest(to name: String, in candidates: [String]) -> String? {
         let lower = name.lowercased()
-        let a = Array(lower.unicodeScalars)
         var best: (String, Int)?
         for c in candidates {
-            let d = editDistance(a, Array(c.lowercased().unicodeScalars))
+            let d = EditDistance.levenshtein(lower, c.lowercased())
             if best == nil || d < best!.1 { best = (c, d) }
         }
         guard let (c, d) = best else { return nil }
         let contains = !lower.isEmpty && (c.lowercased().contains(lower) || lower.contains(c.lowercased()))
-        guard d <= max(2, a.count / 2) || contains else { return nil }
+        guard d <= max(2, lower.unicodeScalars.count / 2) || contains else { return nil }
         return c
-    }
-
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        var prev = Array(0...b.count), cur = prev
-        for i in 1...a.count {
-            cur[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 }

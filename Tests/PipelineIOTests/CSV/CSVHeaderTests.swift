@@ -15,7 +15,6 @@ import Testing
         #expect(CSVHeader.closest(to: "t (degc)", in: names) == "T (degC)")
         #expect(CSVHeader.closest(to: "Tpot", in: names) == "Tpot (K)")
         #expect(CSVHeader.closest(to: "humidity", in: names) == nil)
-        #expect(CSVHeader.editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars)) == 3)
     }
 
     @Test func unknownNameErrorListsColumns() {
