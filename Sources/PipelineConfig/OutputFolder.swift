@@ -89,7 +89,7 @@ public enum OutputFolder {
             if within(out, src) { throw refuse("lies inside the data source", source) }
         }
         if let cacheDir {
-            let cache = resolved(cacheDir.hasPrefix("~") ? ProcessEnvironment.home + cacheDir.dropFirst() : cacheDir)
+            let cache = resolved(HomeDirectory.expandingTilde(cacheDir))
             if cache == out { throw refuse("is the download cache", cacheDir) }
             if within(cache, out) { throw refuse("contains the download cache", cacheDir) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineCore
 
 /// How paths in specs and flags are resolved.
 ///
@@ -10,7 +11,7 @@ public enum PathResolution {
 
     public static func absoluteIfLocal(_ s: String) -> String {
         if isURL(s) || s.hasPrefix("/") { return s }
-        if s.hasPrefix("~") { return NSString(string: s).expandingTildeInPath }
+        if s.hasPrefix("~") { return HomeDirectory.expandingTilde(s) }
         return FileManager.default.currentDirectoryPath + "/" + s
     }
 
@@ -21,7 +22,7 @@ public enum PathResolution {
             return url
         }
         if url.hasPrefix("/") { return url }
-        if url.hasPrefix("~") { return NSString(string: url).expandingTildeInPath }
+        if url.hasPrefix("~") { return HomeDirectory.expandingTilde(url) }
         let dir = (absoluteIfLocal(specFile) as NSString).deletingLastPathComponent
         return ((dir as NSString).appendingPathComponent(url) as NSString).standardizingPath
     }

@@ -103,24 +103,7 @@ public struct SourceSpec: Sendable, Equatable {
         minBytesPerSecond == SourceSpec.defaultMinBytesPerSecond ? [] : [("min_bytes_per_second", Y.num(minBytesPerSecond))]
     }
 
-    /// `cache_dir` with `~` expanded.
-    public var expandedCacheDir: String {
-        guard cacheDir.hasPrefix("~") else { return cacheDir }
-        let home = ProcessEnvironment.home
-        return home + cacheDir.dropFirst()
-    }
+    /// `cache_dir` with a leading `~` expanded (``HomeDirectory/expandingTilde(_:)``).
+    public var expandedCacheDir: String { HomeDirectory.expandingTilde(cacheDir) }
 }
 
-/// Environment look-ups used by the config module.
-enum ProcessEnvironment {
-    static var home: String {
-        if let h = getenv("HOME") { return String(cString: h) }
-        return "/root"
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -14,7 +14,7 @@ import PipelineCore
 ///
 /// Kinds of source, told apart by the text: `http://`, `https://` → network through the
 /// cache (see ``SourceOptions/Delivery`` and ``HTTPByteSource``); `file:///abs/path` and
-/// anything without `scheme://` → a local file (`~/` is expanded), checked against the
+/// anything without `scheme://` → a local file (a leading `~` is expanded by ``HomeDirectory/expandingTilde(_:)``), checked against the
 /// checksums while it is read (the mismatch error comes after the last chunk). Any other
 /// scheme (`ftp://`, `s3://`…) throws ``InputError`` at once.
 public enum DataSource {
@@ -39,11 +39,7 @@ public enum DataSource {
             }
         }
         if pathOrURL.isEmpty { throw InputError("the source path is empty", field: "source", value: pathOrURL) }
-        if pathOrURL.hasPrefix("~/") {
-            let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
-            return .local(home + pathOrURL.dropFirst(1))
-        }
-        return .local(pathOrURL)
+        return .local(HomeDirectory.expandingTilde(pathOrURL))
     }
 
     /// The bytes of `pathOrURL` as chunks. Throws ``InputError`` at once for an unsupported

@@ -84,7 +84,8 @@ public struct SourceOptions: Sendable {
         if cacheDirectory.isEmpty { throw InputError("must not be empty", field: "cache_directory", value: cacheDirectory) }
     }
 
-    /// `$PIPELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/pipeline`, else `~/.cache/pipeline`.
+    /// `$PIPELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/pipeline`, else `~/.cache/pipeline`
+    /// (`~` as ``HomeDirectory/path``).
     public static var defaultCacheDirectory: String {
         func env(_ name: String) -> String? {
             guard let v = getenv(name) else { return nil }
@@ -93,6 +94,6 @@ public struct SourceOptions: Sendable {
         }
         if let dir = env("PIPELINE_CACHE_DIR") { return dir }
         if let xdg = env("XDG_CACHE_HOME") { return xdg + "/pipeline" }
-        return (env("HOME") ?? "/tmp") + "/.cache/pipeline"
+        return HomeDirectory.expandingTilde("~/.cache/pipeline")
     }
 }
