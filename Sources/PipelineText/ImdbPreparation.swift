@@ -37,7 +37,7 @@ public func prepareImdb<Source: AsyncSequence>(
     provenance: ImdbProvenance = .init(), progress: ProgressReporter? = nil
 ) async throws -> ImdbPreparationResult where Source.Element == DataEntry {
     try options.validate()
-    try makeDirectory(directory)
+    try Directories.make(directory)
     let spill = try SpillFile(directory: directory)
     let counter = ParallelTokenCounter(standardization: options.standardization, spill: spill)
 
@@ -113,14 +113,3 @@ struct ReviewRecord {
     var length: Int32
 }
 
-/// Creates `path` (and missing parents); fine if it exists. Fails with ``IOFailure``.
-func makeDirectory(_ path: String) throws {
-    var prefix = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        prefix += part + "/"
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw IOFailure("cannot create directory: \(String(cString: strerror(errno)))", path: path,
-                            hint: "check permissions")
-        }
-    }
-}
