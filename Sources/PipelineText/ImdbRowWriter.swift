@@ -112,7 +112,7 @@ final class RowEncoder {
 /// The content of `meta.json`.
 func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, vocabularyHash: String, distinct: Int,
                   tokensCut: Int = 0, options: ImdbPrepareOptions, provenance: ImdbProvenance) -> [UInt8] {
-    func q(_ s: String) -> String { var o: [UInt8] = []; appendJSONString(s, to: &o); return String(decoding: o, as: UTF8.self) }
+    func q(_ s: String) -> String { JSONString.quote(s) }
     var lines = [
         "\"format\": \"pipeline-imdb-prepared\"", "\"version\": 1",
         "\"tool_version\": \(q(provenance.toolVersion))", "\"spec_hash\": \(q(provenance.specHash))",

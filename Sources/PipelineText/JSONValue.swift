@@ -127,22 +127,3 @@ enum JSONValue: Equatable {
         }
     }
 }
-
-/// Appends `s` as a JSON string literal (quotes, backslashes and control characters escaped).
-func appendJSONString(_ s: String, to out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    for c in s.utf8 {
-        switch c {
-        case UInt8(ascii: "\""): out += [0x5C, 0x22]
-        case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-        case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-        case 0x09: out += [0x5C, UInt8(ascii: "t")]
-        case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-        case 0..<0x20:
-            let h = String(c, radix: 16)
-            out += Array("\\u00".utf8) + Array((h.count == 1 ? "0" + h : h).utf8)
-        default: out.append(c)
-        }
-    }
-    out.append(UInt8(ascii: "\""))
-}

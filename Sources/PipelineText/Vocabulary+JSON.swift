@@ -24,7 +24,7 @@ extension Vocabulary {
             o += Array("\"\(k)\": \(raw)\(comma ? ",\n" : "\n")".utf8)
         }
         func text(_ k: String, _ v: String) {
-            var s: [UInt8] = []; appendJSONString(v, to: &s)
+            var s: [UInt8] = []; JSONString.append(v, to: &s)
             field(k, String(decoding: s, as: UTF8.self))
         }
         o += Array("{\n".utf8)
@@ -39,7 +39,7 @@ extension Vocabulary {
         o += Array("\"words\": [".utf8)
         for (i, w) in words.enumerated() {
             if i > 0 { o.append(UInt8(ascii: ",")) }
-            appendJSONString(w, to: &o)
+            JSONString.append(w, to: &o)
         }
         o += Array("],\n\"counts\": [".utf8)
         o += Array(counts.map(String.init).joined(separator: ",").utf8)

@@ -1,3 +1,4 @@
+import PipelineCore
 import Testing
 @testable import PipelineText
 
@@ -8,7 +9,7 @@ import Testing
         #expect(v["s"]?.string == "x\"\\\né😀")
         #expect(v["o"] == .object([:]))
         var out: [UInt8] = []
-        appendJSONString("q\"b\\n\n\u{1}", to: &out)
+        JSONString.append("q\"b\\n\n\u{1}", to: &out)
         #expect(String(decoding: out, as: UTF8.self) == #""q\"b\\n\n\u0001""#)
         #expect(try JSONValue.parse(out).string == "q\"b\\n\n\u{1}")
     }
