@@ -26,6 +26,9 @@ let package = Package(
         // Already in the graph through async-http-client; PipelineIO uses its SHA-256 and MD5 for download
         // checksums and cache names, PipelineTraining its SHA-256 for weight checksums.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        // Already in the graph through async-http-client; library warnings and diagnostics go through its
+        // `Logger` (labels pipeline.io, pipeline.training, pipeline.run), and the CLI installs its handler.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
     ],
     targets: [
         // System libraries from Debian: zlib1g-dev, libarchive-dev, libopenblas-dev.
@@ -41,14 +44,17 @@ let package = Package(
             "PipelineCore", "CZlib", "CArchive",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PipelineText", dependencies: ["PipelineCore"]),
         .target(name: "PipelineTimeseries", dependencies: ["PipelineCore"]),
         .target(name: "PipelineTraining", dependencies: ["PipelineCore", "CBLAS", "CKernels",
-                                                         .product(name: "Crypto", package: "swift-crypto")]),
+                                                         .product(name: "Crypto", package: "swift-crypto"),
+                                                         .product(name: "Logging", package: "swift-log")]),
         .target(name: "PipelineConfig", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Pipeline", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineConfig",
@@ -56,13 +62,15 @@ let package = Package(
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"]),
-        .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "PipelineIOTests", dependencies: ["PipelineIO", .product(name: "Crypto", package: "swift-crypto"),
+                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTextTests", dependencies: ["PipelineText"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries", "PipelineIO"], resources: [.copy("Golden")]),
-        .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining", .product(name: "Logging", package: "swift-log")], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"]),
         // Crypto: the fixture pins hash prepared files and weights with a SHA-256 independent of the project's own code.
         .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Pipeline
 
 /// `pipeline`: the command tree. All work lives in the library modules; each subcommand parses
@@ -16,6 +17,7 @@ struct PipelineCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        LoggingSystem.bootstrap(CLILogHandler.init)   // library warnings on standard error, as `warning: …`
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PipelineCore
 
 /// Output folders are never overwritten silently, and `--overwrite` only ever removes what this
@@ -15,7 +16,8 @@ import PipelineCore
 /// - A folder that exists and is not empty is refused unless `overwrite` (or `resuming`).
 /// - With `overwrite`, the folder must hold a ``OutputManifest`` (`.pipeline-manifest.json`): only
 ///   the files it lists (and their leftover `NAME.tmp-PID-N` temporaries) are removed, then the
-///   sub-folders that became empty. Everything else stays, and `warn` names it. A non-empty folder
+///   sub-folders that became empty. Everything else stays, and `warn` names it (by default a
+///   `warning` on the swift-log `Logger` labelled `pipeline.run`). A non-empty folder
 ///   without a manifest was not written by this tool and is refused (exit 2).
 /// - Then the folder is adopted: every ``AtomicFile`` written into it is recorded in its manifest
 ///   (kept, and extended, when resuming).
@@ -23,7 +25,7 @@ import PipelineCore
 public enum OutputFolder {
     public static func prepare(_ path: String, overwrite: Bool, resuming: Bool = false,
                                source: String? = nil, cacheDir: String? = nil,
-                               warn: (String) -> Void = { Console.error("warning: \($0)\n") }) throws {
+                               warn: (String) -> Void = { Logger(label: "pipeline.run").warning("\($0)") }) throws {
         try checkApart(output: path, source: source, cacheDir: cacheDir)
         let fm = FileManager.default
         var isDir: ObjCBool = false

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PipelineCore
 import PipelineIO
 
@@ -87,8 +88,9 @@ public struct SourceOpener: Sendable {
     }
 }
 
-/// Passes `base` through and, when it ends normally, prints one `warning:` line per member
-/// that `report` says was skipped (the CLI's callers that do not report skips themselves).
+/// Passes `base` through and, when it ends normally, logs one `warning` per member that
+/// `report` says was skipped, on the `Logger` labelled `pipeline.run` (the CLI's callers that do
+/// not report skips themselves).
 struct WarningAtEnd<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element: Sendable {
     typealias Element = Base.Element
     let base: Base
@@ -105,7 +107,8 @@ struct WarningAtEnd<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable whe
             guard !done else { return nil }
             if let element = try await base.next() { return element }
             done = true
-            for line in SourceOpener.skipWarnings(report.skipped, source: source) { Console.error(line + "\n") }
+            let logger = Logger(label: "pipeline.run")
+            for line in SourceOpener.skipMessages(report.skipped, source: source) { logger.warning("\(line)") }
             return nil
         }
     }
@@ -116,8 +119,13 @@ struct WarningAtEnd<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable whe
 extension SourceOpener {
     /// `warning:` lines for damaged members skipped under `source.on_corrupt_entry: skip`.
     public static func skipWarnings(_ skipped: [String], source: String) -> [String] {
+        skipMessages(skipped, source: source).map { "warning: " + $0 }
+    }
+
+    /// ``skipWarnings(_:source:)`` without the `warning: ` prefix (for a `Logger`, whose level says it).
+    static func skipMessages(_ skipped: [String], source: String) -> [String] {
         guard !skipped.isEmpty else { return [] }
-        return ["warning: \(source): skipped \(skipped.count) damaged member\(skipped.count == 1 ? "" : "s") (source.on_corrupt_entry: skip); "
-                + "their data is missing from the output"] + skipped.map { "warning:   \($0)" }
+        return ["\(source): skipped \(skipped.count) damaged member\(skipped.count == 1 ? "" : "s") (source.on_corrupt_entry: skip); "
+                + "their data is missing from the output"] + skipped.map { "  \($0)" }
     }
 }

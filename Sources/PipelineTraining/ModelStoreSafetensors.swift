@@ -10,6 +10,7 @@ import Darwin
 #endif
 import PipelineCore
 import Crypto
+import Logging
 
 /// The safetensors format (Hugging Face), float32 only: what ``ModelStore`` writes and reads.
 ///
@@ -59,7 +60,10 @@ public enum Safetensors {
         return out
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+    /// A file without a recorded checksum (written by an earlier version) is read, with a
+    /// `warning` on `logger` (label `pipeline.training`) saying its integrity cannot be checked.
+    public static func decode(_ bytes: [UInt8], path: String,
+                              logger: Logger = Logger(label: "pipeline.training")) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
         guard bytes.count >= 8 else { throw IOFailure("not a safetensors file (shorter than 8 bytes)", path: path) }
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -80,7 +84,7 @@ public enum Safetensors {
                                 path: path, hint: "use an intact copy, or rerun the training that wrote it")
             }
         } else {
-            Console.error("warning: \(path): no weights checksum (written by an earlier version); its integrity cannot be checked\n")
+            logger.warning("\(path): no weights checksum (written by an earlier version); its integrity cannot be checked")
         }
         var tensors: [(name: String, tensor: Tensor)] = []
         for (name, e) in header.entries.sorted(by: { $0.value.data_offsets.first ?? 0 < $1.value.data_offsets.first ?? 0 }) {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import NIOCore
 import PipelineCore
 #if canImport(Glibc)
@@ -92,7 +93,7 @@ final class DownloadEngine {
                 return
             } catch let mismatch as ChecksumMismatch {
                 unlink(finalPath)
-                Console.error("\(finalPath): cached file has the wrong \(mismatch.algorithm) (got \(mismatch.actual)); downloading again\n")
+                options.logger.notice("\(finalPath): cached file has the wrong \(mismatch.algorithm) (got \(mismatch.actual)); downloading again")
             }
         }
         fd = open(partPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -239,13 +240,17 @@ final class DownloadEngine {
             let name = CacheLocation.displayName(for: url)
             let label = partBytesAtStart > 0 ? "\(name) (resuming at \(ProgressReporter.size(partBytesAtStart)))" : name
             progress = ProgressReporter(label: label, totalBytes: expectedTotal.map { max($0 - offset, 0) },
-                                        style: options.progress, sink: options.messages)
+                                        style: options.progress, sink: options.messages ?? { Console.error($0) })
         }
     }
 
-    /// Prints one line on `options.messages`, first clearing a progress bar drawn in place.
+    /// Reports one line at `notice` on `options.logger` (or on `options.messages` when set),
+    /// first clearing a progress bar drawn in place.
     func say(_ line: String) {
-        options.messages((progress?.style == .bar ? "\r\u{1B}[K" : "") + line + "\n")
+        let clear = progress?.style == .bar ? "\r\u{1B}[K" : ""
+        if let messages = options.messages { return messages(clear + line + "\n") }
+        if !clear.isEmpty { Console.error(clear) }
+        options.logger.notice("\(line)")
     }
 
     func markComplete() { phase = .finishing }

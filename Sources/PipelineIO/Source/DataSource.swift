@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PipelineCore
 
 /// The one entry point for reading raw bytes: a local path, a `file://` URL, or an HTTP(S)
@@ -82,7 +83,7 @@ public enum DataSource {
             do {
                 while try await engine.next() != nil {}
             } catch let mismatch as ChecksumMismatch where engine.partBytesAtStart > 0 {
-                Console.error("\(url): \(mismatch.algorithm) mismatch after resuming an old partial download; starting again from zero\n")
+                options.logger.notice("\(url): \(mismatch.algorithm) mismatch after resuming an old partial download; starting again from zero")
                 let again = try DownloadEngine(url: url, options: options, yieldCachedFile: false)
                 while try await again.next() != nil {}
             }

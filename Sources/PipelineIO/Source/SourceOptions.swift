@@ -1,3 +1,4 @@
+import Logging
 import PipelineCore
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,7 @@ import Darwin
 /// ```
 ///
 /// Defaults: cache in ``defaultCacheDirectory``; 5 retries starting at 0.5 s and doubling
-/// (capped at 30 s), each announced on ``messages``; connect timeout 15 s; stall timeout
+/// (capped at 30 s), each announced on ``logger``; connect timeout 15 s; stall timeout
 /// (`readTimeout`) 60 s with a floor of 1000 B/s (`minBytesPerSecond`); 10 redirects;
 /// 256 KiB chunks; progress on standard error (a bar on a terminal, a line every 5 s otherwise).
 public struct SourceOptions: Sendable {
@@ -52,9 +53,16 @@ public struct SourceOptions: Sendable {
     /// does not count as a stall (spec key `source.min_bytes_per_second`, default 1000); 0
     /// turns the rate check off, leaving only total silence as a stall.
     public var minBytesPerSecond: Double = 1000
-    /// Where retry warnings (`attempt 1 of 4 failed: …; retrying in 0.5 s`) and progress lines
-    /// go; standard error by default. Warnings are printed whatever ``progress`` says.
-    public var messages: @Sendable (String) -> Void = { Console.error($0) }
+    /// Where diagnostics go, whatever ``progress`` says: at `notice`, each retry
+    /// (`URL: attempt 1 of 4 failed: …; retrying in 0.5 s`), a cached file that fails its checksum
+    /// and is downloaded again, a resumed partial download that fails its checksum and restarts
+    /// from zero. Label `pipeline.io`; by default the handler `LoggingSystem.bootstrap` installed
+    /// (swift-log's own default prints to standard output). Used only when ``messages`` is nil.
+    public var logger = Logger(label: "pipeline.io")
+    /// Where progress lines go: nil (default) means standard error (``Console/error(_:)``).
+    /// Kept from before ``logger``: when set, retry lines (full text, newline included) go here
+    /// too, instead of to ``logger``. Set it to `{ _ in }` with `progress: .quiet` for silence.
+    public var messages: (@Sendable (String) -> Void)?
     public var maxRedirects: Int
     /// Size of the chunks yielded (file reads; network data is gathered up to this size).
     public var chunkSize: Int
