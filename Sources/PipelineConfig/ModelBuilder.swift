@@ -13,22 +13,18 @@ public enum ModelBuilder {
         model.layers.map { layer(for: $0.kind, vocabularySize: vocabularySize) }
     }
 
-    static func activation(_ a: LayerSpec.Activation) -> Activation {
-        Activation(rawValue: a.rawValue) ?? .linear
-    }
-
     static func recurrent(_ r: LayerSpec.Recurrent) -> RecurrentLayer {
         switch r.kind {
         case .simple_rnn:
-            return SimpleRNN(units: r.units, activation: activation(r.activation), dropout: Float(r.dropout),
+            return SimpleRNN(units: r.units, activation: r.activation, dropout: Float(r.dropout),
                              recurrentDropout: Float(r.recurrentDropout), returnSequences: r.returnSequences,
                              goBackwards: r.goBackwards, name: "")
         case .lstm:
-            return LSTM(units: r.units, activation: activation(r.activation), recurrentActivation: activation(r.recurrentActivation),
+            return LSTM(units: r.units, activation: r.activation, recurrentActivation: r.recurrentActivation,
                         unitForgetBias: r.unitForgetBias, dropout: Float(r.dropout), recurrentDropout: Float(r.recurrentDropout),
                         returnSequences: r.returnSequences, goBackwards: r.goBackwards, name: "")
         case .gru:
-            return GRU(units: r.units, activation: activation(r.activation), recurrentActivation: activation(r.recurrentActivation),
+            return GRU(units: r.units, activation: r.activation, recurrentActivation: r.recurrentActivation,
                        dropout: Float(r.dropout), recurrentDropout: Float(r.recurrentDropout),
                        returnSequences: r.returnSequences, goBackwards: r.goBackwards, resetAfter: r.resetAfter, name: "")
         }
@@ -41,11 +37,11 @@ public enum ModelBuilder {
         case let .recurrent(r):
             return recurrent(r)
         case let .bidirectional(r, mode):
-            return Bidirectional(recurrent(r), mergeMode: Bidirectional.MergeMode(rawValue: mode.rawValue) ?? .concat, name: "")
+            return Bidirectional(recurrent(r), mergeMode: mode, name: "")
         case let .dense(units, a):
-            return Dense(units: units, activation: activation(a))
+            return Dense(units: units, activation: a)
         case let .conv1d(filters, k, s, p, a):
-            return Conv1D(filters: filters, kernelSize: k, strides: s, padding: p == .same ? .same : .valid, activation: activation(a))
+            return Conv1D(filters: filters, kernelSize: k, strides: s, padding: p, activation: a)
         case let .maxPooling1d(p, s):
             return MaxPooling1D(poolSize: p, strides: s)
         case .globalMaxPooling1d:

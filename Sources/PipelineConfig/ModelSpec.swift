@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineTraining
 import Yams
 
 /// `model:` a Keras `Sequential` stack, one single-key mapping per layer, Keras' names and defaults.
@@ -27,9 +28,8 @@ public struct ModelSpec: Sendable, Equatable {
 
 /// One layer of a ``ModelSpec``. `location` points at its line in the spec, for shape errors.
 public struct LayerSpec: Sendable, Equatable {
-    public enum Activation: String, Sendable, CaseIterable { case linear, relu, sigmoid, tanh, softmax }
-    public enum Padding: String, Sendable, CaseIterable { case valid, same }
-    public enum MergeMode: String, Sendable, CaseIterable { case concat, sum, mul, ave }
+    // Options are the engine's own types (`Activation`, `Conv1D.Padding`, `Bidirectional.MergeMode`),
+    // whose raw values are Keras' spellings: the spec parses them directly.
     public enum RecurrentKind: String, Sendable, CaseIterable { case simple_rnn, lstm, gru }
 
     public struct Recurrent: Sendable, Equatable {
@@ -48,9 +48,9 @@ public struct LayerSpec: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case embedding(inputDim: Int?, outputDim: Int)
         case recurrent(Recurrent)
-        case bidirectional(Recurrent, mergeMode: MergeMode)
+        case bidirectional(Recurrent, mergeMode: Bidirectional.MergeMode)
         case dense(units: Int, activation: Activation)
-        case conv1d(filters: Int, kernelSize: Int, strides: Int, padding: Padding, activation: Activation)
+        case conv1d(filters: Int, kernelSize: Int, strides: Int, padding: Conv1D.Padding, activation: Activation)
         case maxPooling1d(poolSize: Int, strides: Int?)
         case globalMaxPooling1d
         case flatten

@@ -26,8 +26,8 @@ extension PipelineRunner {
         o.stepsPerEpoch = spec.train?.stepsPerEpoch ?? 500
         o.targetColumn = t.target
         o.timeStep = Int64(t.stepSeconds)
-        o.timePolicy = TimeAxisPolicy(rawValue: t.timeAxis.rawValue) ?? .error
-        o.missing = MissingValuePolicy(rawValue: t.missing.rawValue) ?? .interpolate
+        o.timePolicy = t.timeAxis
+        o.missing = t.missing
         o.maxRepairedFraction = t.maxRepairedFraction
         o.maxTableBytes = t.maxTableBytes
         switch t.ranges {

@@ -72,13 +72,12 @@ public struct PipelineRunner: Sendable {
         let t = spec.text!
         var options = ImdbPrepareOptions()
         options.standardization = TextStandardization(
-            standardize: Standardize(rawValue: t.standardize.rawValue) ?? .lowerAndStripPunctuation,
-            html: HTMLHandling(rawValue: t.html.rawValue) ?? .space, maxTokenBytes: t.maxTokenBytes)
+            standardize: t.standardize, html: t.html, maxTokenBytes: t.maxTokenBytes)
         options.index = t.index == .imdb ? .imdb(numWords: t.numWords, indexFrom: Int32(t.indexFrom))
                                          : .textVectorization(maxTokens: t.numWords)
         options.maxlen = t.maxlen
-        options.padding = t.padding == .pre ? .pre : .post
-        options.truncating = t.truncating == .pre ? .pre : .post
+        options.padding = t.padding
+        options.truncating = t.truncating
         options.value = Int32(t.value)
         options.seed = spec.seed
         let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)

@@ -65,8 +65,8 @@ public struct Prediction {
     public func encode(text: String) throws -> [Int32] {
         let t = spec.text!
         let ids = try vocabulary.encode(text: text)
-        let padded = padSequences([ids], maxlen: t.maxlen, padding: t.padding == .pre ? .pre : .post,
-                                  truncating: t.truncating == .pre ? .pre : .post, value: Int32(t.value))
+        let padded = padSequences([ids], maxlen: t.maxlen, padding: t.padding,
+                                  truncating: t.truncating, value: Int32(t.value))
         return padded.row(0)
     }
 
@@ -93,7 +93,7 @@ public struct Prediction {
     func readCSV(_ path: String) async throws -> (values: [Float], rows: Int, normalizer: Normalizer) {
         let runner = PipelineRunner(spec: spec, progress: .quiet)
         var options = runner.csvOptions(source: path)
-        options.missing = MissingValuePolicy(rawValue: spec.timeseries!.missing.rawValue) ?? .interpolate
+        options.missing = spec.timeseries!.missing
         let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
         options.columns = n.columns
         let table = try await CSVFile.read(path: path, options: options, maxTableBytes: spec.timeseries!.maxTableBytes,
@@ -138,7 +138,7 @@ public struct Prediction {
             reviews.sort { ($0.label, $0.id) < ($1.label, $1.id) }
             let t = spec.text!
             let ds = EncodedDataset(reviews: reviews, vocabulary: try vocabulary, maxlen: t.maxlen ?? 500,
-                                    padding: t.padding == .pre ? .pre : .post, truncating: t.truncating == .pre ? .pre : .post)
+                                    padding: t.padding, truncating: t.truncating)
             let logs = try await model.evaluate(data: ds.batches(batchSize: spec.train?.batchSize ?? 128, shuffle: false))
             var o: [String: JSONValue] = ["samples": .int(ds.count), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }

@@ -108,7 +108,7 @@ struct RunTrainer {
                                          SkippedBatchLogger(log: log)]
         var earlyStopping: EarlyStopping?
         if let e = t.earlyStopping {
-            earlyStopping = EarlyStopping(monitor: e.monitor, patience: e.patience, mode: MonitorMode(rawValue: e.mode.rawValue) ?? .auto,
+            earlyStopping = EarlyStopping(monitor: e.monitor, patience: e.patience, mode: e.mode,
                                           restoreBestWeights: e.restoreBestWeights)
             callbacks.append(earlyStopping!)
         }
@@ -131,14 +131,14 @@ struct RunTrainer {
             if state.stopped { epochs = position.epoch }   // early stopping had ended it: only finish
             log("resuming at epoch \(position.epoch + 1) of \(t.epochs), after step \(position.step)")
         }
-        if t.checkpoint == "best" {   // also keep the weights of the best epoch, as Keras' save_best_only
+        if t.checkpoint == .best {   // also keep the weights of the best epoch, as Keras' save_best_only
             let monitor = validationData != nil ? "val_loss" : "loss"
             let best = ModelCheckpoint(path: dir + "/best.safetensors", monitor: monitor, saveBestOnly: true)
             best.resume(best: previous[monitor]?.min())
             callbacks.append(best)
         }
         // Last, so it saves the early-stopping state of the epoch it checkpoints.
-        if t.checkpoint != "none" {
+        if t.checkpoint != .none {
             callbacks.append(RunCheckpoint(path: checkpointPath, everySteps: t.checkpointEverySteps,
                                            earlyStopping: earlyStopping, history: previous))
         }

@@ -113,10 +113,16 @@ struct SpecMap {
     }
 
     /// A value from a fixed set (an enum with Keras' spelling).
-    func choice<E: RawRepresentable & CaseIterable>(_ key: String, default d: E) throws -> E where E.RawValue == String {
+    func choice<E: RawRepresentable & CaseIterable & Equatable>(_ key: String, default d: E) throws -> E where E.RawValue == String {
+        try choice(key, default: d, among: Array(E.allCases))
+    }
+
+    /// A value among `cases`, in that order in the error message: for an engine enum whose
+    /// cases the spec offers in another order or only in part (the raw value is the spelling).
+    func choice<E: RawRepresentable & Equatable>(_ key: String, default d: E, among cases: [E]) throws -> E where E.RawValue == String {
         guard let s = try string(key) else { return d }
-        if let v = E(rawValue: s) { return v }
-        let names = E.allCases.map(\.rawValue)
+        if let v = E(rawValue: s), cases.contains(v) { return v }
+        let names = cases.map(\.rawValue)
         throw fail(key, "must be one of " + names.joined(separator: ", "), hint: DidYouMean.hint(s, in: names))
     }
 

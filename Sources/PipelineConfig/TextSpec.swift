@@ -14,27 +14,26 @@ import Yams
 ///   max_token_bytes: 1024   # longer words are cut to this many bytes, counted as tokens_cut (4 … 1048576)
 /// ```
 public struct TextSpec: Sendable, Equatable {
-    public enum Standardize: String, Sendable, CaseIterable { case lower_and_strip_punctuation, lower, strip_punctuation, none }
-    public enum HTML: String, Sendable, CaseIterable { case space, keep }
+    // `standardize`, `html`, `padding` and `truncating` are the engine's own option types
+    // (``Standardize``, ``HTMLHandling``, ``SequencePadding``, ``Truncating``), spelled as in Keras.
     public enum IndexConvention: String, Sendable, CaseIterable { case imdb, text_vectorization }
-    public enum Side: String, Sendable, CaseIterable { case pre, post }
 
     public var standardize: Standardize
-    public var html: HTML
+    public var html: HTMLHandling
     public var numWords: Int
     public var index: IndexConvention
     public var indexFrom: Int
     public var maxlen: Int?
-    public var padding: Side
-    public var truncating: Side
+    public var padding: SequencePadding
+    public var truncating: Truncating
     public var value: Int
     public var maxTokenBytes: Int
 
     static let keys = ["standardize", "html", "num_words", "index", "index_from", "maxlen", "padding", "truncating", "value", "max_token_bytes"]
 
     init(_ m: SpecMap?) throws {
-        standardize = try m?.choice("standardize", default: .lower_and_strip_punctuation) ?? .lower_and_strip_punctuation
-        html = try m?.choice("html", default: .space) ?? .space
+        standardize = try m?.choice("standardize", default: .lowerAndStripPunctuation) ?? .lowerAndStripPunctuation
+        html = try m?.choice("html", default: .space, among: [.space, .keep]) ?? .space
         numWords = try m?.int("num_words", default: 10_000, min: 1) ?? 10_000
         index = try m?.choice("index", default: .imdb) ?? .imdb
         indexFrom = try m?.int("index_from", default: 3, min: 1) ?? 3

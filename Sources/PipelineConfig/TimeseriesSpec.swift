@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineTimeseries
 import Yams
 
 /// `timeseries:` the weather path: CSV reading, missing values, time axis, normalisation and the
@@ -22,8 +23,9 @@ import Yams
 /// 67108864, 64 MiB) bounds the table held in memory (4 bytes per cell and 16 per row), the one
 /// place the weather path holds the whole input.
 public struct TimeseriesSpec: Sendable, Equatable {
-    public enum Missing: String, Sendable, CaseIterable { case error, drop_row, fill_previous, interpolate }
-    public enum TimeAxis: String, Sendable, CaseIterable { case error, fill, drop }
+    // `missing` and `time_axis` are the engine's own ``MissingValuePolicy`` and ``TimeAxisPolicy``
+    // (raw values are the spec's spellings); `missing: keep` is the reader's, not offered here.
+    static let missingChoices: [MissingValuePolicy] = [.error, .dropRow, .fillPrevious, .interpolate]
     public enum Encoding: String, Sendable, CaseIterable { case auto, utf8, latin1 }
 
     /// Inclusive row bounds; `end == nil` means the last row.
@@ -52,9 +54,9 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var delimiter: String
     public var encoding: Encoding
     public var missingValues: [String]
-    public var missing: Missing
+    public var missing: MissingValuePolicy
     public var stepSeconds: Int
-    public var timeAxis: TimeAxis
+    public var timeAxis: TimeAxisPolicy
     public var target: String
     public var lookback: Int
     public var step: Int
@@ -77,7 +79,7 @@ public struct TimeseriesSpec: Sendable, Equatable {
         if delimiter.utf8.count != 1 { throw m.fail("delimiter", "must be a single character") }
         encoding = try m.choice("encoding", default: .auto)
         missingValues = try m.strings("missing_values") ?? ["-9999", "NA", ""]
-        missing = try m.choice("missing", default: .interpolate)
+        missing = try m.choice("missing", default: .interpolate, among: TimeseriesSpec.missingChoices)
         stepSeconds = try m.int("step_seconds", default: 600, min: 1)
         timeAxis = try m.choice("time_axis", default: .error)
         target = try m.string("target", default: "T (degC)")

@@ -18,7 +18,9 @@ public struct TrainSpec: Sendable, Equatable {
     public enum Loss: String, Sendable, CaseIterable { case binary_crossentropy, binary_crossentropy_from_logits, mse, mae }
     public enum Metric: String, Sendable, CaseIterable { case acc, accuracy, mae }
     public enum OptimizerName: String, Sendable, CaseIterable { case rmsprop, adam, sgd }
-    public enum Mode: String, Sendable, CaseIterable { case min, max, auto }
+    /// `checkpoint:` which weights a run saves: after every epoch (`every_epoch`, the default), also
+    /// the best epoch's (`best`, as Keras' `save_best_only`), or none (`none`).
+    public enum Checkpoint: String, Sendable, CaseIterable { case everyEpoch = "every_epoch", best, none }
 
     public struct Optimizer: Sendable, Equatable {
         public var name: OptimizerName
@@ -35,7 +37,7 @@ public struct TrainSpec: Sendable, Equatable {
     public struct EarlyStopping: Sendable, Equatable {
         public var monitor: String
         public var patience: Int
-        public var mode: Mode
+        public var mode: MonitorMode
         public var restoreBestWeights: Bool
     }
 
@@ -50,7 +52,7 @@ public struct TrainSpec: Sendable, Equatable {
     public var shuffle: Bool
     public var prefetch: Int
     public var earlyStopping: EarlyStopping?
-    public var checkpoint: String
+    public var checkpoint: Checkpoint
     public var checkpointEverySteps: Int?
     public var onNonFinite: NonFinitePolicy
 
@@ -101,13 +103,10 @@ public struct TrainSpec: Sendable, Equatable {
         if let e = try m?.map("early_stopping", allowed: ["monitor", "patience", "mode", "restore_best_weights"]) {
             earlyStopping = EarlyStopping(monitor: try e.string("monitor", default: "val_loss"),
                                           patience: try e.int("patience", default: 2, min: 0),
-                                          mode: try e.choice("mode", default: .auto),
+                                          mode: try e.choice("mode", default: .auto, among: [.min, .max, .auto]),
                                           restoreBestWeights: try e.bool("restore_best_weights", default: false))
         }
-        checkpoint = try m?.string("checkpoint", default: "every_epoch") ?? "every_epoch"
-        if !["every_epoch", "best", "none"].contains(checkpoint) {
-            throw m!.fail("checkpoint", "must be one of every_epoch, best, none", hint: DidYouMean.hint(checkpoint, in: ["every_epoch", "best", "none"]))
-        }
+        checkpoint = try m?.choice("checkpoint", default: .everyEpoch) ?? .everyEpoch
         checkpointEverySteps = try m?.int("checkpoint_every_steps", min: 1)
         onNonFinite = try m?.choice("on_non_finite", default: .stop) ?? .stop
     }
@@ -137,7 +136,7 @@ public struct TrainSpec: Sendable, Equatable {
             ("early_stopping", Y.opt(earlyStopping) { e in
                 Y.map([("monitor", Y.str(e.monitor)), ("patience", Y.int(e.patience)), ("mode", Y.str(e.mode.rawValue)),
                        ("restore_best_weights", Y.bool(e.restoreBestWeights))]) }),
-            ("checkpoint", Y.str(checkpoint)), ("checkpoint_every_steps", Y.opt(checkpointEverySteps, Y.int)),
+            ("checkpoint", Y.str(checkpoint.rawValue)), ("checkpoint_every_steps", Y.opt(checkpointEverySteps, Y.int)),
             ("on_non_finite", Y.str(onNonFinite.rawValue)),
         ])
     }

@@ -10,7 +10,7 @@ extension AsyncSequence where Element == [[Int32]] {
     /// Semantics: each batch is padded on its own; with `maxlen` nil each batch takes its own
     /// longest length (as `pad_sequences` on that batch). Order and errors pass through.
     /// Cost: one `[B, maxlen]` allocation per batch.
-    public func padded(maxlen: Int?, padding: Padding = .pre, truncating: Truncating = .pre,
+    public func padded(maxlen: Int?, padding: SequencePadding = .pre, truncating: Truncating = .pre,
                        value: Int32 = 0) -> AsyncPaddedSequence<Self> {
         precondition((maxlen ?? 0) >= 0, "maxlen must be >= 0")
         return AsyncPaddedSequence(base: self, maxlen: maxlen, padding: padding, truncating: truncating, value: value)
@@ -22,14 +22,14 @@ public struct AsyncPaddedSequence<Base: AsyncSequence>: AsyncSequence where Base
     public typealias Element = PaddedSequences
     let base: Base
     let maxlen: Int?
-    let padding: Padding
+    let padding: SequencePadding
     let truncating: Truncating
     let value: Int32
 
     public struct Iterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
         let maxlen: Int?
-        let padding: Padding
+        let padding: SequencePadding
         let truncating: Truncating
         let value: Int32
 

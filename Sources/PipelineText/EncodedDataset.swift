@@ -25,7 +25,7 @@ public struct EncodedDataset: Sendable, Equatable {
     }
 
     /// Encodes and pads `reviews` with `vocabulary` (as `prepareImdb` does, without the files).
-    public init(reviews: [Review], vocabulary: Vocabulary, maxlen: Int, padding: Padding = .pre,
+    public init(reviews: [Review], vocabulary: Vocabulary, maxlen: Int, padding: SequencePadding = .pre,
                 truncating: Truncating = .pre, value: Int32 = 0) {
         var encoder = TextEncoder(vocabulary)
         var ids: [Int32] = []

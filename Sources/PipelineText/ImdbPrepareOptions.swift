@@ -15,7 +15,7 @@ public struct ImdbPrepareOptions: Sendable, Hashable {
     public var standardization = TextStandardization()
     public var index = VocabularyIndex.imdb(numWords: 10_000)
     public var maxlen: Int? = 500
-    public var padding = Padding.pre
+    public var padding = SequencePadding.pre
     public var truncating = Truncating.pre
     public var value: Int32 = 0
     /// Shuffle each split (after sorting it by label then id) with `SeededRandom(seed:stage:)`.

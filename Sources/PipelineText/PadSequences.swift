@@ -1,7 +1,7 @@
 import PipelineCore
 
 /// Which end of a sequence `pad_sequences` pads (`pre`: before the values, Keras' default).
-public enum Padding: String, Sendable, Codable, CaseIterable, Hashable { case pre, post }
+public enum SequencePadding: String, Sendable, Codable, CaseIterable, Hashable { case pre, post }
 
 /// Which end of a too-long sequence `pad_sequences` removes (`pre`: the beginning, Keras' default).
 public enum Truncating: String, Sendable, Codable, CaseIterable, Hashable { case pre, post }
@@ -34,7 +34,7 @@ public struct PaddedSequences: Sendable, Equatable {
 /// rows of `value`. Differences: Keras raises on an empty list with `maxlen=None` and on
 /// `maxlen=0` with non-empty sequences; here those give `[0, 0]` and rows of width 0.
 /// Cost: one pass, one allocation of `count × maxlen` values. `maxlen < 0` is a precondition failure.
-public func padSequences(_ sequences: [[Int32]], maxlen: Int? = nil, padding: Padding = .pre,
+public func padSequences(_ sequences: [[Int32]], maxlen: Int? = nil, padding: SequencePadding = .pre,
                          truncating: Truncating = .pre, value: Int32 = 0) -> PaddedSequences {
     let width = maxlen ?? sequences.reduce(0) { max($0, $1.count) }
     precondition(width >= 0, "maxlen must be >= 0, received \(width)")
@@ -54,7 +54,7 @@ public func padSequences(_ sequences: [[Int32]], maxlen: Int? = nil, padding: Pa
 /// `prefilled` says the row already holds `value` everywhere.
 @inline(__always)
 func padRow(_ s: UnsafeBufferPointer<Int32>, into row: UnsafeMutablePointer<Int32>, maxlen: Int,
-            padding: Padding, truncating: Truncating, value: Int32, prefilled: Bool = false) {
+            padding: SequencePadding, truncating: Truncating, value: Int32, prefilled: Bool = false) {
     let n = min(s.count, maxlen)
     let from = truncating == .pre ? s.count - n : 0
     let at = padding == .pre ? maxlen - n : 0

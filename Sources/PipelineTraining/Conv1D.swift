@@ -2,7 +2,7 @@ import PipelineCore
 
 /// Keras' `Conv1D` padding: `valid` (no padding, the output shrinks) or `same`
 /// (zeros so that `T' = ceil(T / strides)`; the extra zero goes to the right when odd).
-public enum Padding: String, Sendable, Codable, CaseIterable { case valid, same }
+extension Conv1D { public enum Padding: String, Sendable, Codable, CaseIterable { case valid, same } }
 
 /// A 1-D convolution over time, as Keras' `Conv1D` (channels last, dilation 1, groups 1).
 ///

@@ -20,7 +20,7 @@ import Testing
         for (k, c) in cases.enumerated() {
             let seqs = (c["sequences"] as! [[Int]]).map { $0.map(Int32.init) }
             let got = padSequences(seqs, maxlen: c["maxlen"] as? Int,
-                                   padding: Padding(rawValue: c["padding"] as! String)!,
+                                   padding: SequencePadding(rawValue: c["padding"] as! String)!,
                                    truncating: Truncating(rawValue: c["truncating"] as! String)!,
                                    value: Int32(c["value"] as! Int))
             let expected = (c["expected"] as! [[Int]]).flatMap { $0.map(Int32.init) }

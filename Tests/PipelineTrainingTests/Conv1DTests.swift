@@ -18,7 +18,7 @@ struct Conv1DGolden: Decodable {
         for c in golden.cases {
             let layer = try LayerGradientCheck.built(
                 Conv1D(filters: c.filters, kernelSize: c.kernel_size, strides: c.strides,
-                       padding: try #require(Padding(rawValue: c.padding)), activation: try #require(Activation(keras: c.activation))),
+                       padding: try #require(Conv1D.Padding(rawValue: c.padding)), activation: try #require(Activation(keras: c.activation))),
                 inputShape: Array(c.x.shape.dropFirst()))
             layer.kernel!.value = c.kernel.tensor
             layer.bias!.value = c.bias.tensor
@@ -29,8 +29,8 @@ struct Conv1DGolden: Decodable {
         }
     }
 
-    @Test(arguments: [(Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
-    func backwardMatchesFiniteDifferences(_ padding: Padding, _ strides: Int) throws {
+    @Test(arguments: [(Conv1D.Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
+    func backwardMatchesFiniteDifferences(_ padding: Conv1D.Padding, _ strides: Int) throws {
         let layer = try LayerGradientCheck.built(Conv1D(filters: 3, kernelSize: 3, strides: strides, padding: padding, activation: .tanh),
                                                  inputShape: [8, 2])
         layer.bias!.value = GradientCheck.random([3], seed: 12)
@@ -39,8 +39,8 @@ struct Conv1DGolden: Decodable {
 
     /// The windowed products (hand kernel: F and C multiples of 8) against the per-tap products,
     /// forward and every gradient, on a batch big enough to be split over two threads.
-    @Test(arguments: [(Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
-    func windowedProductsMatchPerTapProducts(_ padding: Padding, _ strides: Int) throws {
+    @Test(arguments: [(Conv1D.Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
+    func windowedProductsMatchPerTapProducts(_ padding: Conv1D.Padding, _ strides: Int) throws {
         try #require(Kernels.handGemmAvailable(n: 8), "no AVX2/FMA: only the per-tap path runs here")
         func run(windowed: Bool, inputGradient: Bool = true) throws -> [Tensor] {
             let layer = try LayerGradientCheck.built(Conv1D(filters: 16, kernelSize: 5, strides: strides, padding: padding,
@@ -66,8 +66,8 @@ struct Conv1DGolden: Decodable {
         checkClose(first[3].data, slow[3].data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) db without dx")
     }
 
-    @Test(arguments: [(Padding.valid, 1), (.same, 1), (.valid, 2)])
-    func windowedBackwardMatchesFiniteDifferences(_ padding: Padding, _ strides: Int) throws {
+    @Test(arguments: [(Conv1D.Padding.valid, 1), (.same, 1), (.valid, 2)])
+    func windowedBackwardMatchesFiniteDifferences(_ padding: Conv1D.Padding, _ strides: Int) throws {
         let layer = try LayerGradientCheck.built(Conv1D(filters: 8, kernelSize: 3, strides: strides, padding: padding, activation: .tanh),
                                                  inputShape: [9, 8])
         layer.bias!.value = GradientCheck.random([8], seed: 12)
