@@ -57,7 +57,8 @@ public struct SourceOptions: Sendable {
     /// (`URL: attempt 1 of 4 failed: …; retrying in 0.5 s`), a cached file that fails its checksum
     /// and is downloaded again, a resumed partial download that fails its checksum and restarts
     /// from zero. Label `pipeline.io`; by default the handler `LoggingSystem.bootstrap` installed
-    /// (swift-log's own default prints to standard output). Used only when ``messages`` is nil.
+    /// (swift-log's own default prints to standard output). Retry lines go to ``messages``
+    /// instead when it is set.
     public var logger = Logger(label: "pipeline.io")
     /// Where progress lines go: nil (default) means standard error (``Console/error(_:)``).
     /// Kept from before ``logger``: when set, retry lines (full text, newline included) go here
