@@ -83,7 +83,7 @@ public final class Conv1D: Layer {
 
     /// Uses the windowed products (see the type's doc) when the hand kernel can run; tests set
     /// it to `false` to compare against the per-tap products.
-    public var windowedProducts = true
+    var windowedProducts = true
 
     /// Whether a batch of `b` samples is worth two threads (2^20+ multiply-adds).
     private func splits(batch b: Int) -> Bool { b >= 2 && b * tOut * kernelSize * c * filters >= 1 << 20 }

@@ -3,8 +3,8 @@ import CBLAS
 /// Single-precision matrix products through OpenBLAS CBLAS, row-major.
 ///
 /// `C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C`, where `op` transposes when asked.
-/// `lda`, `ldb`, `ldc` are row strides (elements). The first call pins OpenBLAS to one thread:
-/// the recurrent products are small (128×32·32×128), and threads only cost there.
+/// `lda`, `ldb`, `ldc` are row strides (elements). The first product pins OpenBLAS to one thread
+/// (``pinSingleThread()``; why, and the process's other settings: ``ProcessTuning``).
 /// Cost: 2·M·N·K flops (~53 GFLOP/s single-threaded at recurrent shapes on the reference machine).
 public enum Gemm {
     private static let configured: Bool = {
@@ -12,8 +12,15 @@ public enum Gemm {
         return true
     }()
 
-    /// Sets the OpenBLAS thread count (1 unless a caller measured that more pays).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// Pins OpenBLAS to one thread, once per process (the first product does it too). Process-wide.
+    public static func pinSingleThread() { _ = configured }
+
+    /// Sets the OpenBLAS thread count (1 unless a caller measured that more pays). Process-wide;
+    /// applies the one-thread pin first so that a later first product cannot undo this call.
+    public static func setThreads(_ n: Int) {
+        _ = configured
+        openblas_set_num_threads(Int32(n))
+    }
 
     @inline(__always)
     public static func multiply(transA: Bool = false, transB: Bool = false,

@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// Times the recurrent layers alone (forward + backward, training mode) at a given shape, for
-/// quick release-mode measurements and the package benchmarks.
+/// quick release-mode measurements and the package benchmarks. Not public API:
+/// `@_spi(Benchmarks) import PipelineTraining` to use it.
 ///
 /// ```swift
 /// let r = try RecurrentBenchmark.measure(.lstm(units: 32), batch: 128, timesteps: 500, features: 32)
@@ -18,7 +19,7 @@ import Darwin
 /// wall-clock milliseconds, and the median thread CPU milliseconds per step (what the step costs
 /// when the machine is shared; wall time is what a user waits). Gradients accumulate (never applied). Cost: what it measures. Throws if a layer
 /// rejects the shape.
-public enum RecurrentBenchmark {
+@_spi(Benchmarks) public enum RecurrentBenchmark {
     /// The chapter's recurrent configurations.
     public enum Model: Sendable {
         case simpleRNN(units: Int)

@@ -54,8 +54,9 @@ public class RecurrentLayer: Layer {
     var presetMasks: RecurrentDropout?
     /// Batches of at least this many samples run as two halves on two threads (RecurrentParallel.swift);
     /// `Int.max` keeps the layer on one thread. Changing it changes the gradient summation order,
-    /// so keep it fixed within a run.
-    public var parallelMinBatch = 64
+    /// so keep it fixed within a run. Not public API: set by tests (`@testable`) and by the
+    /// Benchmarks package (`@_spi(Benchmarks) import PipelineTraining`) for one-thread baselines.
+    @_spi(Benchmarks) public var parallelMinBatch = 64
     /// Token-id input through a projected embedding table (RecurrentEmbedded.swift), or `nil`
     /// for ordinary `[B, T, F]` input. Set per forward by the caller; shared with the twin.
     var embedded: EmbeddedProjection?

@@ -36,8 +36,9 @@ public final class Sequential {
     public internal(set) var metrics: [Metric] = []
     var firstTrainable = 0
     /// Runs an `Embedding` and the recurrent layer after it as one (RecurrentEmbedded.swift)
-    /// whenever the batch allows it. Same maths, summed in another order; `false` for comparisons.
-    public var fusesEmbeddings = true
+    /// whenever the batch allows it. Same maths, summed in another order; tests set `false` to
+    /// compare (internal: not a user option).
+    var fusesEmbeddings = true
     /// Indices of the consumers fused with the embedding before them in the last training forward.
     private var fusedConsumers: Set<Int> = []
     /// `parameters`, cached at build (the list never changes afterwards).

@@ -4,7 +4,7 @@ import PipelineCore
 /// Keeps the memory of one training step in the process heap between steps.
 ///
 /// ```swift
-/// StepMemory.retainFreedMemory()   // trainStep calls it once; calling again does nothing
+/// StepMemory.retainFreedMemory()   // ProcessTuning.applyForTraining() calls it; again does nothing
 /// ```
 ///
 /// Semantics: a step allocates and frees the same multi-megabyte buffers every time (projections,
@@ -14,8 +14,10 @@ import PipelineCore
 /// This raises the mmap threshold to 32 MiB (glibc's maximum) and the trim threshold to 1 GiB,
 /// once per process, so freed buffers are reused by the next step.
 /// Cost: the process keeps up to one step's peak of freed memory reserved (it is reused, not
-/// grown). The setting is process-wide; on non-glibc systems this does nothing. A host program
-/// that manages malloc itself calls ``keepProcessDefaults()`` before training.
+/// grown). The setting is process-wide, so the library never applies it by itself: the CLI's
+/// `run` and the benchmarks call ``ProcessTuning/applyForTraining()``. On non-glibc systems this
+/// does nothing. A host program that manages malloc itself calls neither (or calls
+/// ``keepProcessDefaults()`` to make later calls no-ops).
 public enum StepMemory {
     /// glibc's largest accepted mmap threshold (HEAP_MAX_SIZE / 2 on 64-bit).
     public static let mmapThreshold = 32 << 20

@@ -1,6 +1,6 @@
 import Testing
 import PipelineCore
-@testable import PipelineTraining
+@_spi(Benchmarks) @testable import PipelineTraining
 
 @Suite struct BidirectionalTests {
     @Test(arguments: ["bidirectional_lstm_concat_seq", "bidirectional_gru_sum",

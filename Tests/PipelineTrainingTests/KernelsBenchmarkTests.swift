@@ -1,6 +1,6 @@
 import Testing
 import PipelineCore
-@testable import PipelineTraining
+@_spi(Benchmarks) @testable import PipelineTraining
 
 @Suite struct KernelsBenchmarkTests {
     /// The measurement runs and reports the stack it built (no timing assertions).

@@ -1,6 +1,6 @@
 import Testing
 import PipelineCore
-@testable import PipelineTraining
+@_spi(Benchmarks) @testable import PipelineTraining
 
 @Suite struct RecurrentParallelTests {
     static func layers() -> [(String, () -> RecurrentLayer)] {

@@ -24,6 +24,7 @@ func stepBenchmark(_ name: String, oneThread single: Bool) {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    ProcessTuning.applyForTraining()   // as `pipeline run` does: the heap policy and one OpenBLAS thread
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
                                            timeUnits: .milliseconds, warmupIterations: 2,
                                            maxDuration: .seconds(10), maxIterations: 30)

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+@_spi(Benchmarks) import PipelineTraining
 
 /// The chapter's models at the book's shapes, shared by the TrainingBenchmarks suite and the
 /// StepProfile tool so that both measure the same thing.
@@ -20,9 +21,9 @@ public enum ChapterModels {
         let m = try ModelBuilder.build(spec: spec, inputShape: shape)
         var rng = SeededRandom(seed: 1)
         let n = 128 * shape.reduce(1, *)
-        let x: [Float] = spec.task == .text ? (0..<n).map { _ in Float(rng.nextInt(below: 10_000)) }
+        let x: [Float] = spec.text != nil ? (0..<n).map { _ in Float(rng.nextInt(below: 10_000)) }
                                             : (0..<n).map { _ in Float(rng.nextGaussian()) }
-        let y: [Float] = (0..<128).map { _ in spec.task == .text ? Float(rng.nextInt(below: 2)) : Float(rng.nextGaussian()) }
+        let y: [Float] = (0..<128).map { _ in spec.text != nil ? Float(rng.nextInt(below: 2)) : Float(rng.nextGaussian()) }
         return (m, Batch(x: x, xShape: [128] + shape, y: y, yShape: [128, 1]))
     }
 

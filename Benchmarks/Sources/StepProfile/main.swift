@@ -9,6 +9,7 @@ import Pipeline
 let args = CommandLine.arguments
 let name = args.count > 1 ? args[1] : "imdb-lstm"
 let steps = args.count > 2 ? Int(args[2]) ?? 20 : 20
+ProcessTuning.applyForTraining()   // as `pipeline run` does: the heap policy and one OpenBLAS thread
 let (m, batch) = try ChapterModels.model(name)
 let clock = ContinuousClock()
 var times: [Double] = []
