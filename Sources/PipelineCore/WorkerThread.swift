@@ -24,6 +24,23 @@ import Darwin
 /// worker thread; writes made before `submit` are visible to it and its writes are visible
 /// after `wait` (mutex ordering). Cost: one thread (its stack) for the worker's lifetime;
 /// ~10–20 µs per hand-over on an idle machine. The thread holds the worker until `stop()`.
+///
+/// Which primitive for what (the toolkit's three; this is the one place that says so):
+/// - `WorkerThread` (here): "two halves on two threads" for the data stages, where the caller is
+///   an async task and the other half must start at once whatever the pool is doing: the
+///   tokenizer halves (ParallelTokenCounter), the vocabulary count and the row writer of
+///   `pipeline prepare`. Hand-overs cost ~10–20 µs, paid a few hundred times per run.
+/// - `ParallelPair` (PipelineTraining, internal): "two halves on two threads" inside one training
+///   step (rows of a product, samples of a batch, a bidirectional layer's two directions), on
+///   `DispatchQueue.concurrentPerform(iterations: 2)`. These hand-overs happen thousands of times
+///   per step, in microseconds. The calling thread runs one half and, when no pool thread is
+///   free, the other half too: the worst case is one thread's speed, never a wait for the pool
+///   and never a deadlock, so it is safe inside the async `fit`. It stays separate because
+///   moving the step's halves onto `WorkerThread` changes the hand-over cost on the hot path and
+///   has not been measured against the StepProfile medians; merge only with that measurement.
+/// - `HandoffQueue` (PipelineIO, internal): not a halves primitive but a bounded FIFO between a
+///   thread that must block (libarchive's synchronous read callback) and async code that must
+///   suspend; use it to bridge a pull-style C library to an `AsyncSequence`.
 public final class WorkerThread: @unchecked Sendable {
     // A pthread mutex and condition (not DispatchSemaphore): ThreadSanitizer sees their ordering.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

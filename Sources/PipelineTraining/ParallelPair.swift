@@ -1,7 +1,9 @@
 import Dispatch
 
 /// Runs two closures at the same time (one on the calling thread, one on a pool thread) and
-/// returns when both are done. The closures must touch disjoint state.
+/// returns when both are done. The closures must touch disjoint state. For the halves of one
+/// training step only; the data stages use `WorkerThread` (which to use for what, and why:
+/// WorkerThread.swift in PipelineCore).
 enum ParallelPair {
     /// `body` over `0..<count`, as two halves on two threads when `split`, else at once here.
     /// For work whose items are independent (rows of a product, samples of a batch).

@@ -3,7 +3,8 @@ import Foundation
 /// A bounded FIFO between a dedicated thread and async code: either side may block (thread)
 /// or suspend (task) while the queue is full or empty. Used to feed libarchive, which pulls
 /// its input through a synchronous callback, from an async chunk sequence, and to hand the
-/// entries it decodes back to async code. At most one async waiter per side.
+/// entries it decodes back to async code. At most one async waiter per side. (Not a "two
+/// halves" primitive; the toolkit's three concurrency primitives are compared in WorkerThread.swift.)
 ///
 /// States: open → finished (no more pushes; pops drain then get the end or the failure), or
 /// → cancelled (every wait returns at once; pushes are refused, pops end). Thread-safe.
