@@ -8,9 +8,9 @@ struct Validate: AsyncParsableCommand {
     func run() async throws {
         let spec = try options.load()
         if options.json {
-            Console.output(JSONOutput.object(["valid": .bool(true), "name": .string(spec.name), "task": .string(spec.task.rawValue)]) + "\n")
+            Console.output(JSONOutput.object(["valid": .bool(true), "name": .string(spec.name), "task": .string(spec.task.name)]) + "\n")
         } else {
-            Console.output("\(options.spec): valid (\(spec.task.rawValue) pipeline '\(spec.name)'\(spec.model.map { ", \($0.layers.count) layers" } ?? ""))\n")
+            Console.output("\(options.spec): valid (\(spec.task.name) pipeline '\(spec.name)'\(spec.model.map { ", \($0.layers.count) layers" } ?? ""))\n")
         }
     }
 }

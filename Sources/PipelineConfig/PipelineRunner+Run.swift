@@ -21,30 +21,29 @@ extension PipelineRunner {
         try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil,
                                  source: spec.source.url.isEmpty ? nil : opener.location, cacheDir: spec.source.expandedCacheDir)
         try AtomicFile.write(spec.yaml, to: dir + "/spec.yaml")
-        guard spec.model != nil else {
-            if spec.task == .timeseries { return try await runBaselineOnly(dir: dir) }
+        guard spec.model != nil, let train = spec.train else {   // a model always comes with its train: section
+            if case .timeseries(let series) = spec.task { return try await runBaselineOnly(series, dir: dir) }
             // The folder is ready (and holds spec.yaml): prepare into it without clearing it again.
             return dir == spec.outputDir ? try await prepareData() : try await prepare(overwrite: true)
         }
         switch spec.task {
-        case .text: return try await runText(dir: dir, resuming: resume != nil, stop: stop)
-        case .timeseries: return try await runTimeseries(dir: dir, resuming: resume != nil, stop: stop)
+        case .text(let text): return try await runText(text, train: train, dir: dir, resuming: resume != nil, stop: stop)
+        case .timeseries(let series): return try await runTimeseries(series, train: train, dir: dir, resuming: resume != nil, stop: stop)
         }
     }
 
-    func runText(dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
+    func runText(_ text: TextSpec, train t: TrainSpec, dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
         let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         if !(resuming && FileManager.default.fileExists(atPath: dataDir + "/meta.json")) {
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-            let r = try await prepareText(into: dataDir)
+            let r = try await prepareText(text, into: dataDir)
             log("data: " + r.splits.map { "\($0.split.rawValue) \($0.count)" }.joined(separator: ", ") + ", vocabulary \(r.vocabulary.words.count)")
         }
         let prepSeconds = ProgressReporter.now() - start
         let train = try EncodedDataset.load(directory: dataDir, split: .train)
         let testPath = dataDir + "/x_test.npy"
         let test = FileManager.default.fileExists(atPath: testPath) ? try EncodedDataset.load(directory: dataDir, split: .test) : nil
-        let t = spec.train!
         var trainRange = 0..<train.count
         var valRange: Range<Int>?
         if let f = t.validationSplit {
@@ -63,7 +62,7 @@ extension PipelineRunner {
             valData = { _ in train.batches(batchSize: batch, shuffle: false, range: r) }
         }
         let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
-        let (history, fitSeconds) = try await trainer.fit(model, trainData: trainData, validationData: valData, resuming: resuming)
+        let (history, fitSeconds) = try await trainer.fit(model, train: t, trainData: trainData, validationData: valData, resuming: resuming)
 
         var extra: [String: JSONValue] = [:]
         if let test {

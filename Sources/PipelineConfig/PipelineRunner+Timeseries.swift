@@ -6,8 +6,7 @@ import PipelineTraining
 
 extension PipelineRunner {
     /// The CSV reader settings of the spec.
-    func csvOptions(source: String) -> CSVReadOptions {
-        let t = spec.timeseries!
+    static func csvOptions(_ t: TimeseriesSpec, source: String) -> CSVReadOptions {
         let encoding: CSVEncoding = switch t.encoding { case .auto: .auto; case .utf8: .utf8; case .latin1: .latin1 }
         return CSVReadOptions(source: source, delimiter: t.delimiter.utf8.first!, encoding: encoding,
                               missingValues: t.missingValues, missing: .keep,
@@ -16,8 +15,7 @@ extension PipelineRunner {
     }
 
     /// The preparation settings of the spec: windows, ranges, policies.
-    func weatherOptions() -> WeatherPreparation.Options {
-        let t = spec.timeseries!
+    func weatherOptions(_ t: TimeseriesSpec) -> WeatherPreparation.Options {
         var o = WeatherPreparation.Options()
         o.lookback = t.lookback
         o.step = t.step
@@ -41,11 +39,11 @@ extension PipelineRunner {
         return o
     }
 
-    func prepareTimeseries(into dir: String) async throws -> (meta: WeatherPreparation.Meta, json: JSONValue, summary: String) {
+    func prepareTimeseries(_ t: TimeseriesSpec, into dir: String) async throws -> (meta: WeatherPreparation.Meta, json: JSONValue, summary: String) {
         let opener = self.opener
         let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
-        let chunks = try opener.fileContent().reportingProgress(reporter) { $0.count }.csvTable(csvOptions(source: opener.displayName))
-        let meta = try await reporter.run { try await WeatherPreparation.prepare(chunks, options: weatherOptions(), to: dir) }  // "done" only on success
+        let chunks = try opener.fileContent().reportingProgress(reporter) { $0.count }.csvTable(Self.csvOptions(t, source: opener.displayName))
+        let meta = try await reporter.run { try await WeatherPreparation.prepare(chunks, options: weatherOptions(t), to: dir) }  // "done" only on success
         let json: JSONValue = .object([
             "output": .string(dir), "rows": .int(meta.rows), "features": .int(meta.features),
             "columns": .array(meta.columns.map { .string($0) }),
@@ -58,7 +56,7 @@ extension PipelineRunner {
         ])
         var summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
             + "(\(String(format: "%.2f", meta.baselineMAECelsius)) °C)"
-        if let repairs = RepairLimit(maxFraction: spec.timeseries!.maxRepairedFraction, step: Int64(spec.timeseries!.stepSeconds))
+        if let repairs = RepairLimit(maxFraction: t.maxRepairedFraction, step: Int64(t.stepSeconds))
             .summary(meta.counts, rows: meta.rows, gridGaps: meta.gridGaps ?? 0) { summary += "; " + repairs }
         return (meta, json, summary)
     }
@@ -100,8 +98,8 @@ extension PipelineRunner {
         init?(intValue: Int) { nil }
     }
 
-    func runBaselineOnly(dir: String) async throws -> RunResult {
-        let r = try await prepareTimeseries(into: dir + "/data")
+    func runBaselineOnly(_ series: TimeseriesSpec, dir: String) async throws -> RunResult {
+        let r = try await prepareTimeseries(series, into: dir + "/data")
         var json: [String: JSONValue] = ["name": .string(spec.name), "run_dir": .string(dir)]
         if case .object(let o) = r.json { for (k, v) in o { json[k] = v } }
         try AtomicFile.write(JSONValue.object(json).text + "\n", to: dir + "/run.json")
@@ -119,20 +117,19 @@ extension PipelineRunner {
         return RunResult(json: .object(json), summary: "\(spec.name): " + r.summary + " → \(dir)")
     }
 
-    func runTimeseries(dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
+    func runTimeseries(_ series: TimeseriesSpec, train t: TrainSpec, dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
         let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         var meta: WeatherPreparation.Meta
         if resuming, let raw = FileManager.default.contents(atPath: dataDir + "/meta.json") {
             meta = try Self.decodeMeta(raw, path: dataDir + "/meta.json")
         } else {
-            meta = try await prepareTimeseries(into: dataDir).meta
+            meta = try await prepareTimeseries(series, into: dataDir).meta
             log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE))")
         }
         let prepSeconds = ProgressReporter.now() - start
         let (data, features, w) = try loadWindows(dataDir)
-        let t = spec.train!
-        let shuffle = spec.timeseries!.shuffle
+        let shuffle = series.shuffle
         let seed = spec.seed
         let trainGen = try BookGenerator(data: data, features: features, lookback: w.lookback, delay: w.delay,
                                          minIndex: w.ranges.train.minIndex, maxIndex: w.ranges.train.maxIndex, shuffle: shuffle,
@@ -149,7 +146,7 @@ extension PipelineRunner {
         let model = try ModelBuilder.build(spec: spec, inputShape: [trainGen.timesteps, features])
         let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
         let (history, fitSeconds) = try await trainer.fit(
-            model, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
+            model, train: t, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
             validationData: { epoch in valGen.batches(epoch: epoch, steps: valSteps) }, resuming: resuming)
         let stats: [(String, String)] = [
             ("source", opener.displayName), ("rows", "\(meta.rows)"), ("features", "\(features)"),

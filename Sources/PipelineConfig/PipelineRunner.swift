@@ -45,8 +45,8 @@ public struct PipelineRunner: Sendable {
     func prepareData() async throws -> RunResult {
         let start = ProgressReporter.now()
         switch spec.task {
-        case .text:
-            let r = try await prepareText(into: spec.outputDir)
+        case .text(let text):
+            let r = try await prepareText(text, into: spec.outputDir)
             let seconds = ProgressReporter.now() - start
             let splits = r.splits.map { s -> JSONValue in
                 .object(["split": .string(s.split.rawValue), "count": .int(s.count), "maxlen": .int(s.maxlen),
@@ -56,20 +56,19 @@ public struct PipelineRunner: Sendable {
             return RunResult(
                 json: .object(["output": .string(spec.outputDir), "splits": .array(splits), "files": .array(r.files.map { .string($0) }),
                                "vocabulary": .int(r.vocabulary.words.count), "distinct_words": .int(r.distinctWords),
-                               "tokens_cut": .int(r.tokensCut), "max_token_bytes": .int(spec.text!.maxTokenBytes),
+                               "tokens_cut": .int(r.tokensCut), "max_token_bytes": .int(text.maxTokenBytes),
                                "skipped_entries": .array(r.skippedEntries.map { .string($0) }),
                                "seconds": .number(seconds)]),
                 summary: "prepared \(counts.joined(separator: ", ")); vocabulary \(r.vocabulary.words.count) of \(r.distinctWords) words; "
-                    + r.dataWarnings(maxTokenBytes: spec.text!.maxTokenBytes).map { $0 + "; " }.joined()
+                    + r.dataWarnings(maxTokenBytes: text.maxTokenBytes).map { $0 + "; " }.joined()
                     + "\(String(format: "%.2f", seconds)) s → \(spec.outputDir)")
-        case .timeseries:
-            let r = try await prepareTimeseries(into: spec.outputDir)
+        case .timeseries(let series):
+            let r = try await prepareTimeseries(series, into: spec.outputDir)
             return RunResult(json: r.json, summary: r.summary + " → \(spec.outputDir)")
         }
     }
 
-    func prepareText(into dir: String) async throws -> ImdbPreparationResult {
-        let t = spec.text!
+    func prepareText(_ t: TextSpec, into dir: String) async throws -> ImdbPreparationResult {
         var options = ImdbPrepareOptions()
         options.standardization = TextStandardization(
             standardize: t.standardize, html: t.html, maxTokenBytes: t.maxTokenBytes)

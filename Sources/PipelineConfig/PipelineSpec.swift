@@ -22,14 +22,30 @@ import Yams
 /// common-sense baseline). Every error is an ``InputError`` with `file:line:column`, the dotted
 /// field and the value received; unknown keys come with a suggestion.
 public struct PipelineSpec: Sendable, Equatable {
-    public enum Task: String, Sendable { case text, timeseries }
+    /// What the pipeline prepares, with its section: `text:` (IMDB-style reviews) or
+    /// `timeseries:` (a weather CSV). Exactly one is given, so code that needs a section gets it
+    /// by matching the task, never by unwrapping an optional.
+    public enum Task: Sendable, Equatable {
+        case text(TextSpec)
+        case timeseries(TimeseriesSpec)
+
+        /// The section's key, `text` or `timeseries` (`pipeline validate` prints it).
+        public var name: String {
+            switch self {
+            case .text: "text"
+            case .timeseries: "timeseries"
+            }
+        }
+    }
 
     public var name: String
     public var seed: UInt64
     public var source: SourceSpec
     public var task: Task
-    public var text: TextSpec?
-    public var timeseries: TimeseriesSpec?
+    /// The `text:` section when the task is text, else `nil`.
+    public var text: TextSpec? { if case .text(let t) = task { t } else { nil } }
+    /// The `timeseries:` section when the task is a timeseries, else `nil`.
+    public var timeseries: TimeseriesSpec? { if case .timeseries(let t) = task { t } else { nil } }
     public var model: ModelSpec?
     public var train: TrainSpec?
     public var outputDir: String
@@ -96,24 +112,23 @@ public struct PipelineSpec: Sendable, Equatable {
                              at: SourceLocation(file: origin.file, line: root.mark?.line, column: root.mark?.column),
                              hint: "text: for IMDB-style reviews, timeseries: for a weather CSV")
         }
-        task = hasText ? .text : .timeseries
         let sm = try m.map("source", allowed: SourceSpec.keys)
         guard let sm else { throw InputError("is required", at: m.location("source"), field: "source", hint: "or pass --source PATH_OR_URL") }
-        source = try SourceSpec(sm, defaultInclude: task == .text ? ["aclImdb/{train,test}/{pos,neg}/*.txt"] : [],
-                                defaultExclude: task == .text ? ["**/unsup/**"] : [])
-        if task == .text {
-            let tm: SpecMap? = if case .scalar = m.node("text")! { nil } else { try m.map("text", allowed: TextSpec.keys) }
-            text = try TextSpec(tm)
+        source = try SourceSpec(sm, defaultInclude: hasText ? ["aclImdb/{train,test}/{pos,neg}/*.txt"] : [],
+                                defaultExclude: hasText ? ["**/unsup/**"] : [])
+        if hasText {
+            let tm: SpecMap? = if case .scalar? = m.node("text") { nil } else { try m.map("text", allowed: TextSpec.keys) }
+            task = .text(try TextSpec(tm))
         } else {
-            timeseries = try TimeseriesSpec(try m.map("timeseries", allowed: TimeseriesSpec.keys)
-                                            ?? SpecMap(Node([(Node, Node)]()), path: "timeseries", origin: origin, allowed: []))
+            task = .timeseries(try TimeseriesSpec(try m.map("timeseries", allowed: TimeseriesSpec.keys)
+                                                  ?? SpecMap(Node([(Node, Node)]()), path: "timeseries", origin: origin, allowed: [])))
         }
         if let n = m.node("model"), !m.isNull(n) { model = try ModelSpec(n, path: "model", origin: origin) }
         let trm = try m.map("train", allowed: TrainSpec.keys)
         if model != nil || trm != nil {
-            train = try TrainSpec(trm, defaultLoss: task == .text ? .binary_crossentropy : .mae,
-                                  defaultMetrics: task == .text ? [.acc] : [.mae],
-                                  defaultValidationSplit: task == .text ? 0.2 : nil)
+            train = try TrainSpec(trm, defaultLoss: hasText ? .binary_crossentropy : .mae,
+                                  defaultMetrics: hasText ? [.acc] : [.mae],
+                                  defaultValidationSplit: hasText ? 0.2 : nil)
         }
         let om = try m.map("output", allowed: ["dir"])
         outputDir = try om?.string("dir") ?? "runs/\(name)"

@@ -40,11 +40,11 @@ public struct Prediction {
             throw InputError("this run has no model (a baseline or data-only pipeline)", at: SourceLocation(file: specPath), field: "model")
         }
         let inputShape: [Int]
-        if spec.task == .text {
-            inputShape = [spec.text?.maxlen ?? 500]
-            if spec.text?.maxlen == nil {
+        if case .text(let t) = spec.task {
+            guard let maxlen = t.maxlen else {
                 throw InputError("prediction needs a fixed text.maxlen", at: SourceLocation(file: specPath), field: "text.maxlen")
             }
+            inputShape = [maxlen]
         } else {
             let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
             inputShape = spec.inputShape(features: n.columns.count)
@@ -63,7 +63,7 @@ public struct Prediction {
 
     /// The padded id row of one review, exactly as the run's preparation encodes it.
     public func encode(text: String) throws -> [Int32] {
-        let t = spec.text!
+        guard case .text(let t) = spec.task else { throw InputError("--text needs an IMDB (text) run", field: "--text") }
         let ids = try vocabulary.encode(text: text)
         let padded = padSequences([ids], maxlen: t.maxlen, padding: t.padding,
                                   truncating: t.truncating, value: Int32(t.value))
@@ -77,7 +77,7 @@ public struct Prediction {
     }
 
     public func predict(text: String) throws -> JSONValue {
-        guard spec.task == .text else { throw InputError("--text needs an IMDB (text) run", field: "--text") }
+        guard case .text = spec.task else { throw InputError("--text needs an IMDB (text) run", field: "--text") }
         let p = try probability(text: text)
         return .object(["probability": .number(p), "label": .string(p >= 0.5 ? "positive" : "negative")])
     }
@@ -90,13 +90,12 @@ public struct Prediction {
     }
 
     /// Reads a weather CSV with the run's reader settings, normalised with the run's statistics.
-    func readCSV(_ path: String) async throws -> (values: [Float], rows: Int, normalizer: Normalizer) {
-        let runner = PipelineRunner(spec: spec, progress: .quiet)
-        var options = runner.csvOptions(source: path)
-        options.missing = spec.timeseries!.missing
+    func readCSV(_ path: String, _ t: TimeseriesSpec) async throws -> (values: [Float], rows: Int, normalizer: Normalizer) {
+        var options = PipelineRunner.csvOptions(t, source: path)
+        options.missing = t.missing
         let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
         options.columns = n.columns
-        let table = try await CSVFile.read(path: path, options: options, maxTableBytes: spec.timeseries!.maxTableBytes,
+        let table = try await CSVFile.read(path: path, options: options, maxTableBytes: t.maxTableBytes,
                                            limitKey: "timeseries.max_table_bytes")
         var values = table.values
         n.apply(to: &values)
@@ -105,8 +104,8 @@ public struct Prediction {
 
     /// The forecast from the last `lookback` rows of a CSV, in the target's units.
     public func predict(csv path: String) async throws -> JSONValue {
-        guard spec.task == .timeseries, let t = spec.timeseries else { throw InputError("--csv needs a weather (timeseries) run", field: "--csv") }
-        let (values, rows, n) = try await readCSV(path)
+        guard case .timeseries(let t) = spec.task else { throw InputError("--csv needs a weather (timeseries) run", field: "--csv") }
+        let (values, rows, n) = try await readCSV(path, t)
         let f = n.columns.count
         guard rows >= t.lookback else {
             throw InputError("the CSV has \(rows) rows, fewer than lookback \(t.lookback)", at: SourceLocation(file: path))
@@ -129,23 +128,21 @@ public struct Prediction {
         s.source.sha256 = nil; s.source.md5 = nil
         let opener = SourceOpener(spec: s, progress: progress)
         switch spec.task {
-        case .text:
+        case .text(let t):
             var reviews: [Review] = []
             for try await r in try opener.entries().aclImdbReviews(splits: [.test]) { reviews.append(r) }
             if reviews.isEmpty {
                 throw InputError("no test reviews in the source (expected aclImdb/test/{pos,neg}/ID_RATING.txt)", at: SourceLocation(file: source))
             }
             reviews.sort { ($0.label, $0.id) < ($1.label, $1.id) }
-            let t = spec.text!
             let ds = EncodedDataset(reviews: reviews, vocabulary: try vocabulary, maxlen: t.maxlen ?? 500,
                                     padding: t.padding, truncating: t.truncating)
             let logs = try await model.evaluate(data: ds.batches(batchSize: spec.train?.batchSize ?? 128, shuffle: false))
             var o: [String: JSONValue] = ["samples": .int(ds.count), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }
             return .object(o)
-        case .timeseries:
-            let t = spec.timeseries!
-            let (values, rows, n) = try await readCSV(source)
+        case .timeseries(let t):
+            let (values, rows, n) = try await readCSV(source, t)
             guard let target = n.columns.firstIndex(of: t.target) else { throw InputError("target column missing", value: t.target) }
             let batch = spec.train?.batchSize ?? 128
             let gen = try BookGenerator(data: values, features: n.columns.count, lookback: t.lookback, delay: t.delay,

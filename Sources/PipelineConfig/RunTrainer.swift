@@ -100,9 +100,8 @@ struct RunTrainer {
         }
     }
 
-    func fit(_ model: Sequential, trainData: @escaping EpochBatches, validationData: EpochBatches?,
+    func fit(_ model: Sequential, train t: TrainSpec, trainData: @escaping EpochBatches, validationData: EpochBatches?,
              resuming: Bool) async throws -> (History, Double) {
-        let t = spec.train!
         try FileManager.default.createDirectory(atPath: checkpointDir, withIntermediateDirectories: true)
         var callbacks: [any Callback] = [ProgressLogger(sink: { [log] line in log(line.hasSuffix("\n") ? String(line.dropLast()) : line) }),
                                          SkippedBatchLogger(log: log)]

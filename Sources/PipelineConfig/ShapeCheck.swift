@@ -9,9 +9,8 @@ extension PipelineSpec {
     /// The model's input shape for this task: `[maxlen]` token ids, or `[lookback / step, features]`.
     public func inputShape(features: Int? = nil) -> [Int] {
         switch task {
-        case .text: return [text?.maxlen ?? 500]
-        case .timeseries:
-            let t = timeseries!
+        case .text(let t): return [t.maxlen ?? 500]
+        case .timeseries(let t):
             let f = features ?? t.columns?.count ?? 14
             return [(t.lookback + t.step - 1) / t.step, f]
         }
@@ -20,7 +19,7 @@ extension PipelineSpec {
     func validateShapes(origin: SpecOrigin) throws {
         guard let model else { return }
         var shape = inputShape()
-        var producer = task == .text ? "the padded token ids (text.maxlen)" : "the timeseries windows (lookback / step, features)"
+        var producer = text != nil ? "the padded token ids (text.maxlen)" : "the timeseries windows (lookback / step, features)"
         for (i, layer) in model.layers.enumerated() {
             let here = "model.\(i) (\(layer.typeName))"
             func fail(_ why: String) -> InputError {
@@ -34,7 +33,7 @@ extension PipelineSpec {
                     throw InputError("\(here): input_dim \(inputDim) is smaller than text.num_words \(text.numWords), so token ids would fall outside the table",
                                      at: layer.location, field: "model.\(i).embedding.input_dim", value: String(inputDim))
                 }
-                if task == .timeseries && inputDim == nil {
+                if timeseries != nil && inputDim == nil {
                     throw InputError("\(here): input_dim is required outside the text task", at: layer.location, field: "model.\(i).embedding.input_dim")
                 }
                 shape = shape + [outputDim]

@@ -56,7 +56,7 @@ final class SVGCounter: NSObject, XMLParserDelegate {
             return
         }
         for f in ["model.safetensors", "model.json", "loss.svg"] { #expect(files.contains(f), "\(file): lacks \(f)") }
-        let metric = spec.task == .text ? "acc" : "mae"
+        let metric = spec.text != nil ? "acc" : "mae"
         #expect(files.contains("\(metric).svg"))
         // One path per curve: training and validation.
         #expect(SVGCounter.count(out + "/loss.svg") == 2)
