@@ -17,7 +17,7 @@ struct Run: AsyncParsableCommand {
         var options = self.options
         if let resume { options.output = resume }   // the resolved spec (spec.yaml, report) names the folder it runs in
         let spec = try options.load()
-        ProcessTuning.applyForTraining()   // the heap policy and one OpenBLAS thread (ProcessTuning.swift)
+        ProcessTuning.applyForTraining()   // the heap policy from the first step, one OpenBLAS thread
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         let stop = StopRequest()
         let dir = resume ?? spec.outputDir

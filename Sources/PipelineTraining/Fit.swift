@@ -24,6 +24,7 @@ extension Sequential {
     /// the loss or a gradient is NaN/inf (the weights are then left unchanged).
     public func trainStep(_ batch: Batch, epoch: Int = 0, step: Int = 0) throws -> (loss: Float, prediction: Tensor) {
         guard let optimizer else { preconditionFailure("Sequential '\(name)': compile() before training") }
+        StepMemory.applyIfRequested()   // the heap policy, only if the program asked (ProcessTuning)
         let x = try input(of: batch)
         zeroGradients()
         let rng = Self.dropoutRandom(seed: seed, epoch: epoch, step: step)
