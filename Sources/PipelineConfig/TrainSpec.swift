@@ -85,10 +85,10 @@ public struct TrainSpec: Sendable, Equatable {
                 clipnorm: try om?.double("clipnorm", min: 0, exclusiveMin: true))
         }
         loss = try m?.choice("loss", default: defaultLoss) ?? defaultLoss
-        if let names = try m?.strings("metrics") {
+        if let m, let names = try m.strings("metrics") {
             metrics = try names.map { s in
                 guard let v = Metric(rawValue: s) else {
-                    throw m!.fail("metrics", "unknown metric '\(s)': known acc, accuracy, mae", hint: DidYouMean.hint(s, in: Metric.allCases.map(\.rawValue)))
+                    throw m.fail("metrics", "unknown metric '\(s)': known acc, accuracy, mae", hint: DidYouMean.hint(s, in: Metric.allCases.map(\.rawValue)))
                 }
                 return v
             }
