@@ -37,7 +37,7 @@ public struct SourceOpener: Sendable {
             o.readTimeout = .seconds(source.timeoutSeconds)   // the stall timeout (≤ 1 day, checked by the spec)
             o.minBytesPerSecond = source.minBytesPerSecond
             o.progress = progress
-            o.delivery = source.delivery == .stream ? .stream : .downloadFirst
+            o.delivery = source.delivery
             return AnyByteSequence(try DataSource.chunks(from: location, options: o))
         }
         guard FileManager.default.isReadableFile(atPath: location) else {

@@ -13,10 +13,6 @@ import Yams
 /// `--source PATH_OR_URL` replaces `url` (and drops the checksums, which belong to the original).
 public struct SourceSpec: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable { case auto, tar_gz, tar, zip, gzip, csv, directory }
-    /// `stream`: network → gunzip → untar in one pass while the bytes are teed into the cache
-    /// (a checksum mismatch still fails the run before any output is committed);
-    /// `download_first`: download and verify into the cache, then read the cached file.
-    public enum Delivery: String, Sendable, CaseIterable { case stream, download_first }
 
     public var url: String
     public var sha256: String?
@@ -32,7 +28,11 @@ public struct SourceSpec: Sendable, Equatable {
     /// on the whole download. See PipelineIO's `SourceOptions.readTimeout`.
     public var timeoutSeconds: Double
     public var minBytesPerSecond: Double
-    public var delivery: Delivery
+    /// `delivery:` the downloader's own ``SourceOptions/Delivery``. `stream` (the spec's default):
+    /// network → gunzip → untar in one pass while the bytes are teed into the cache (a checksum
+    /// mismatch still fails the run before any output is committed); `download_first`: download
+    /// and verify into the cache, then read the cached file.
+    public var delivery: SourceOptions.Delivery
     /// Decompression bounds (PipelineIO's ``ArchiveLimits``): `max_entry_bytes` (an archive entry
     /// read whole into memory, default 16 MiB), `max_total_bytes` (all accepted entries or a gzip
     /// stream's output, default 16 GiB), `max_compression_ratio` (default 100).
@@ -66,7 +66,7 @@ public struct SourceSpec: Sendable, Equatable {
         retries = try m.int("retries", default: 3, min: 0, max: 100)
         timeoutSeconds = try m.double("timeout_seconds", default: 60, min: 0, max: 86_400, exclusiveMin: true)
         minBytesPerSecond = try m.double("min_bytes_per_second", default: SourceSpec.defaultMinBytesPerSecond, min: 0)
-        delivery = try m.choice("delivery", default: .stream)
+        delivery = try m.choice("delivery", default: .stream, among: [.stream, .downloadFirst])
         maxEntryBytes = try m.int("max_entry_bytes", default: ArchiveLimits.defaultMaxEntryBytes, min: 1)
         maxTotalBytes = try m.int("max_total_bytes", default: ArchiveLimits.defaultMaxTotalBytes, min: 1)
         maxCompressionRatio = try m.double("max_compression_ratio", default: ArchiveLimits.defaultMaxCompressionRatio, min: 1)

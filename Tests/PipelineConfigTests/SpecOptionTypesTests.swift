@@ -1,5 +1,6 @@
 import Testing
 import PipelineCore
+import PipelineIO
 import PipelineText
 import PipelineTimeseries
 import PipelineTraining
@@ -40,6 +41,15 @@ import PipelineTraining
             file: "w.yaml")
         #expect(conv.model?.layers[0].kind == .conv1d(filters: 4, kernelSize: 3, strides: 1, padding: Conv1D.Padding.same, activation: Activation.relu))
         if case .bidirectional(_, let mode)? = conv.model?.layers[1].kind { #expect(mode == Bidirectional.MergeMode.ave) } else { Issue.record("no bidirectional") }
+    }
+
+    @Test func deliveryIsTheDownloadersOwnType() throws {
+        let spec = try PipelineSpec.parse(minimalText.replacingOccurrences(of: "{url: data.tar.gz}", with: "{url: data.tar.gz, delivery: download_first}"),
+                                          file: "t.yaml")
+        #expect(spec.source.delivery == SourceOptions.Delivery.downloadFirst)
+        #expect(try PipelineSpec.parse(minimalText, file: "t.yaml").source.delivery == .stream)
+        let e = specError(minimalText.replacingOccurrences(of: "{url: data.tar.gz}", with: "{url: data.tar.gz, delivery: downloadFirst}"))
+        #expect(e?.description.contains("must be one of stream, download_first") == true, "\(String(describing: e))")
     }
 
     /// `keep` is a MissingValuePolicy case the CSV reader uses internally; the spec never offered
