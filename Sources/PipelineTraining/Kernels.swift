@@ -14,7 +14,8 @@ import CKernels
 /// Element-wise kernels pick AVX2 or the portable libm path at run time; the AVX2 sigmoid/tanh
 /// stay within 1e-6 relative of `expf`/`tanhf` (measured in `KernelsTests`).
 /// Cost: 2·m·n·k flops for `gemm`; one pass for the others. Programmer errors only (no throws).
-public enum Kernels {
+/// Internal: the layers' implementation (tests reach it with `@testable import`).
+enum Kernels {
     /// Whether the AVX2/FMA paths are active on this CPU.
     public static var simdAvailable: Bool { ck_simd_available() != 0 }
 
