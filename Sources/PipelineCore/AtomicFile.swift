@@ -26,11 +26,16 @@ public final class AtomicFile {
     private var done = false
     private static let counter = Atomic<Int>(0)
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, recordInManifest: true)
+    }
+
+    /// `recordInManifest: false` is for ``OutputManifest``'s own file.
+    init(path: String, recordInManifest: Bool) throws {
         self.path = path
         let n = AtomicFile.counter.wrappingAdd(1, ordering: .relaxed).newValue
         temporaryPath = "\(path).tmp-\(getpid())-\(n)"
-        try OutputManifest.record(path)
+        if recordInManifest { try OutputManifest.record(path) }
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {
             let code = errno

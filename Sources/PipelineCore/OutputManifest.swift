@@ -83,30 +83,17 @@ public enum OutputManifest {
             + files.map { "  " + JSONString.quote($0) }.joined(separator: ",\n") + "\n]}\n"
     }
 
+    /// Replaces the manifest atomically (an ``AtomicFile`` that is not itself recorded: the
+    /// manifest never lists itself, and recording it would re-enter the lock `record` holds).
     static func write(_ files: [String], root: String) throws {
         let path = root + "/" + fileName
-        let tmp = "\(path).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw IOFailure("cannot write the output manifest: \(String(cString: strerror(errno)))", path: path,
-                            hint: "check that the output folder is writable")
-        }
-        let bytes = Array(text(files).utf8)
-        var off = 0
-        var failure: Int32 = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc_write(fd, $0.baseAddress! + off, bytes.count - off) }
-            if n < 0 { if errno == EINTR { continue }; failure = errno; break }
-            if n == 0 { failure = ENOSPC; break }
-            off += n
-        }
-        if failure == 0 && fsync(fd) != 0 && errno != EINVAL { failure = errno }
-        close(fd)
-        if failure == 0 && rename(tmp, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(tmp)
-            throw IOFailure("cannot write the output manifest: \(String(cString: strerror(failure)))", path: path,
-                            hint: failure == ENOSPC ? "free some disk space" : "check that the output folder is writable")
+        do {
+            let f = try AtomicFile(path: path, recordInManifest: false)
+            try f.write(text(files))
+            try f.commit()
+        } catch var e as IOFailure {
+            e.message = "cannot write the output manifest: " + e.message
+            throw e
         }
     }
 
@@ -116,13 +103,4 @@ public enum OutputManifest {
         defer { free(p) }
         return String(cString: p)
     }
-}
-
-@inline(__always)
-private func Glibc_write(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, p, n)
-    #else
-    return Darwin.write(fd, p, n)
-    #endif
 }
