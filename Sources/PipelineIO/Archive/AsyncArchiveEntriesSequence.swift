@@ -35,70 +35,6 @@ extension AsyncSequence where Self: Sendable, Element == [UInt8] {
             source: source, filter: filter, limits: limits, onEmpty: onEmpty, includeLinks: false,
             onCorrupt: onCorruptEntry, report: report))
     }
-
-    /// The bytes of the one regular file of an archive that `filter` accepts (the CSV inside a
-    /// zip), streamed in chunks of up to 1 MiB: the entry is never held whole.
-    ///
-    /// ```swift
-    /// let csv = FileChunks(path: "jena_climate_2009_2016.csv.zip").archiveFileContent(source: "jena.zip")
-    /// ```
-    ///
-    /// Semantics: as ``archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``, but
-    /// when a second accepted regular file appears the sequence fails with ``ArchiveError`` of
-    /// kind `.severalEntries` naming the files (up to 10) and asking for `source.include`; no file
-    /// at all fails with `.empty` / `.noMatchingEntries`. The error comes after the first
-    /// file's bytes (archives are read in one pass), so consumers must not commit before the end.
-    /// Limits: `maxTotalBytes` and the ratio, checked every 64 KiB (`maxEntryBytes` does not
-    /// apply: nothing is buffered).
-    public func archiveFileContent(source: String = "archive", filter: EntryFilter = .all,
-                                   limits: ArchiveLimits = ArchiveLimits(),
-                                   onCorruptEntry: CorruptEntryPolicy = .error,
-                                   report: ArchiveReadReport? = nil) -> AsyncArchiveFileContentSequence<Self> {
-        AsyncArchiveFileContentSequence(base: self, config: ArchiveReadConfig(
-            source: source, filter: filter, limits: limits, onEmpty: .error, includeLinks: false,
-            onCorrupt: onCorruptEntry, report: report, singleFile: true))
-    }
-}
-
-/// The byte chunks of an archive's single accepted file. See
-/// ``AsyncSequence/archiveFileContent(source:filter:limits:onCorruptEntry:report:)``.
-public struct AsyncArchiveFileContentSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
-where Base.Element == [UInt8] {
-    public typealias Element = [UInt8]
-    let base: Base
-    let config: ArchiveReadConfig
-
-    public struct Iterator: AsyncIteratorProtocol {
-        let base: Base
-        let config: ArchiveReadConfig
-        var session: ArchiveSession?
-        var batch: [ArchiveItem] = []
-        var index = 0
-        var finished = false
-
-        public mutating func next() async throws -> [UInt8]? {
-            while !finished {
-                while index < batch.count {
-                    let item = batch[index]
-                    index += 1
-                    if case .chunk(let data) = item.kind { return data }
-                }
-                if session == nil { session = ArchiveSession(base: base, config: config) }
-                do {
-                    guard let next = try await session!.output.pop() else { break }
-                    batch = next
-                    index = 0
-                } catch {
-                    finished = true; session = nil
-                    throw error
-                }
-            }
-            finished = true; session = nil; batch = []
-            return nil
-        }
-    }
-
-    public func makeAsyncIterator() -> Iterator { Iterator(base: base, config: config) }
 }
 
 /// The regular files of an archive. See ``AsyncSequence/archiveEntries(source:filter:limits:onEmpty:onCorruptEntry:report:)``.
@@ -109,34 +45,51 @@ where Base.Element == [UInt8] {
     let config: ArchiveReadConfig
 
     public struct Iterator: AsyncIteratorProtocol {
-        let base: Base
-        let config: ArchiveReadConfig
-        var session: ArchiveSession?
-        var batch: [ArchiveItem] = []
-        var index = 0
-        var finished = false
+        var cursor: ArchiveCursor<Base>
 
         public mutating func next() async throws -> DataEntry? {
-            while !finished {
-                while index < batch.count {
-                    let item = batch[index]
-                    index += 1
-                    if case .file(let data) = item.kind { return DataEntry(path: item.path, data: data) }
-                }
-                if session == nil { session = ArchiveSession(base: base, config: config) }
-                do {
-                    guard let next = try await session!.output.pop() else { break }
-                    batch = next
-                    index = 0
-                } catch {
-                    finished = true; session = nil
-                    throw error
-                }
+            try await cursor.next { item in
+                if case .file(let data) = item.kind { return DataEntry(path: item.path, data: data) }
+                return nil
             }
-            finished = true; session = nil; batch = []
-            return nil
         }
     }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(base: base, config: config) }
+    public func makeAsyncIterator() -> Iterator { Iterator(cursor: ArchiveCursor(base: base, config: config)) }
+}
+
+/// The consumer's side of an ``ArchiveSession``: batches of items popped from the worker, read
+/// one at a time, the session started on the first `next` and dropped at the end or on failure
+/// (which stops the worker thread). Shared by the archive operators; `pick` keeps the items an
+/// operator yields.
+struct ArchiveCursor<Base: AsyncSequence & Sendable> where Base.Element == [UInt8] {
+    let base: Base
+    let config: ArchiveReadConfig
+    var session: ArchiveSession?
+    var batch: [ArchiveItem] = []
+    var index = 0
+    var finished = false
+
+    init(base: Base, config: ArchiveReadConfig) { self.base = base; self.config = config }
+
+    mutating func next<T>(_ pick: (ArchiveItem) -> T?) async throws -> T? {
+        while !finished {
+            while index < batch.count {
+                let item = batch[index]
+                index += 1
+                if let value = pick(item) { return value }
+            }
+            if session == nil { session = ArchiveSession(base: base, config: config) }
+            do {
+                guard let next = try await session!.output.pop() else { break }
+                batch = next
+                index = 0
+            } catch {
+                finished = true; session = nil
+                throw error
+            }
+        }
+        finished = true; session = nil; batch = []
+        return nil
+    }
 }
