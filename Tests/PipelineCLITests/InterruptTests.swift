@@ -147,17 +147,6 @@ extension CLI {
     /// Runs `args` through the shell when `shell` (args[0] is the shell), else the pipeline binary.
     static func run(_ args: [String], shell: Bool) throws -> Output {
         guard shell else { return try run(args) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: args[0])
-        p.arguments = Array(args.dropFirst())
-        p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(code: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return try run(Array(args.dropFirst()), executable: args[0])
     }
 }

@@ -21,9 +21,10 @@ struct CLI {
 
     struct Output { var code: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], cwd: String = repoRoot) throws -> Output {
+    /// Runs `executable` (the pipeline binary unless told) with `args` and collects its output.
+    static func run(_ args: [String], cwd: String = repoRoot, executable: String = binary) throws -> Output {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         let out = Pipe(), err = Pipe()
