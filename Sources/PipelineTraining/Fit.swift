@@ -23,6 +23,11 @@ extension Sequential {
     /// Throws ``InputError`` for a batch that does not fit the model and ``NonFiniteError`` when
     /// the loss or a gradient is NaN/inf (the weights are then left unchanged).
     public func trainStep(_ batch: Batch, epoch: Int = 0, step: Int = 0) throws -> (loss: Float, prediction: Tensor) {
+        try FlushDenormals.scoped { try trainStepBody(batch, epoch: epoch, step: step) }
+    }
+
+    /// One step in the thread's current floating-point mode (``trainStep`` flushes denormals).
+    private func trainStepBody(_ batch: Batch, epoch: Int, step: Int) throws -> (loss: Float, prediction: Tensor) {
         guard let optimizer else { preconditionFailure("Sequential '\(name)': compile() before training") }
         StepMemory.applyIfRequested()   // the heap policy, only if the program asked (ProcessTuning)
         let x = try input(of: batch)

@@ -17,7 +17,12 @@ enum ParallelPair {
         withoutActuallyEscaping(first) { f in
             withoutActuallyEscaping(second) { s in
                 let work = UncheckedPair(first: f, second: s)
-                DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? work.first() : work.second() }
+                // The pool thread takes the caller's floating-point mode (FlushDenormals) for its half.
+                let flush = FlushDenormals.isActive
+                DispatchQueue.concurrentPerform(iterations: 2) { i in
+                    let body = i == 0 ? work.first : work.second
+                    if flush { FlushDenormals.scoped(body) } else { body() }
+                }
             }
         }
     }

@@ -22,8 +22,8 @@ import PipelineCore
         let model = Sequential([Dense(units: 1)])
         try model.build(inputShape: [1], seed: 1)
         model.compile(optimizer: SGD(), loss: .meanSquaredError)
-        (model.layers[0] as! Dense).kernel!.value.data[0] = 1e-38     // y = 3e38 · 1e-38 ≈ 3: a finite loss
-        let batch = Batch(x: [3e38], xShape: [1, 1], y: [0], yShape: [1, 1])
+        (model.layers[0] as! Dense).kernel!.value.data[0] = 2e-38     // y = 1.5e38 · 2e-38 ≈ 3: a finite loss (2e-38 is a normal float)
+        let batch = Batch(x: [1.5e38], xShape: [1, 1], y: [0], yShape: [1, 1])
         let before = model.weights()
         let error = try #require(throws: NonFiniteError.self) { try model.trainStep(batch, epoch: 4, step: 6) }
         #expect(error.place == .gradient && error.layer == "'dense' (Dense)" && error.epoch == 5 && error.step == 7)

@@ -96,3 +96,9 @@ void ck_maxpool_bwd(int B, int T, int C, int P, int S, int Tout, const float *dy
 /* dst[ids[r]*ldd + j] += src[r*lds + j] for r < rows, j < w: rows scattered by index (the
  * fused embedding's table gradient). Rows with equal ids are added in order r. */
 void ck_scatter_rows(long rows, int w, const float *src, long lds, const int *ids, float *dst, long ldd);
+
+/* Floating-point mode of the calling thread (fpmode.c): enter sets flush-to-zero and
+ * denormals-are-zero and returns the previous mode for ck_fp_mode_restore. */
+unsigned ck_fp_flush_denormals_enter(void);
+void ck_fp_mode_restore(unsigned saved);
+int ck_fp_flushes_denormals(void);
