@@ -96,7 +96,7 @@ public struct Prediction {
         let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
         options.columns = n.columns
         let table = try await CSVFile.read(path: path, options: options, maxTableBytes: t.maxTableBytes,
-                                           limitKey: "timeseries.max_table_bytes")
+                                           limitKey: WeatherPreparation.maxTableBytesKey)
         var values = table.values
         n.apply(to: &values)
         return (values, table.rowCount, n)

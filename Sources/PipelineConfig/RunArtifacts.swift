@@ -49,9 +49,20 @@ public enum RunArtifacts {
         guard let data = FileManager.default.contents(atPath: dir + "/history.json") else {
             throw IOFailure("no history.json", path: dir, hint: "is this a run folder written by `pipeline run`?")
         }
-        guard case .object(let o) = try JSONValue.parse(data) else { throw IOFailure("history.json is not an object", path: dir) }
+        let json = try JSONValue.parse(data)
+        guard case .object = json else { throw IOFailure("history.json is not an object", path: dir) }
+        return series(json)
+    }
+
+    /// What ``readHistory(_:)`` would read back after ``write(_:into:)``, without the disk: the
+    /// report's key → values (`epoch`, `epoch_seconds` and every logged key; non-finite values,
+    /// written as `null`, left out).
+    public static func historySeries(_ h: History) -> [String: [Double]] { series(historyJSON(h)) }
+
+    static func series(_ json: JSONValue) -> [String: [Double]] {
+        guard case .object(let o) = json else { return [:] }
         var out: [String: [Double]] = [:]
-        for (k, v) in o { out[k] = v.array?.compactMap(\.double) ?? [] }
+        for (k, v) in o { out[k] = v.array?.compactMap(\.double).filter(\.isFinite) ?? [] }
         return out
     }
 }

@@ -184,7 +184,7 @@ struct RunTrainer {
         let report = RunReport(title: "\(spec.name): \(state)", specYAML: spec.yaml,
                                dataStats: [("state", state + "; continue with pipeline run --resume \(dir)")],
                                modelSummary: summary, finalMetrics: finalRows,
-                               history: try RunArtifacts.readHistory(dir), historyKeys: history.keys, plots: plots)
+                               history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
         try AtomicFile.write(report.html, to: dir + "/report.html")
         return ["history.json", "history.csv"] + plots + ["summary.txt", "report.html"]
     }
@@ -217,10 +217,9 @@ struct RunTrainer {
         var finalRows = final.keys.sorted().map { ($0, String(format: "%.4f", final[$0]?.double ?? .nan)) }
         finalRows.append(("seconds per epoch", String(format: "%.2f", perEpoch)))
         if let baseline { finalRows.append(("common-sense baseline MAE", String(format: "%.4f", baseline))) }
-        let hist = try RunArtifacts.readHistory(dir)
         let report = RunReport(title: "\(spec.name): \(spec.model.map { "\($0.layers.count)-layer model" } ?? "baseline")",
                                specYAML: spec.yaml, dataStats: stats, modelSummary: summary, finalMetrics: finalRows,
-                               history: hist, historyKeys: history.keys, plots: plots)
+                               history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
         try AtomicFile.write(report.html, to: dir + "/report.html")
         let headline = final.keys.sorted().filter { $0.hasPrefix("val_") || $0.hasPrefix("test_") }
             .map { "\($0) \(String(format: "%.4f", final[$0]!.double!))" }.joined(separator: ", ")

@@ -79,6 +79,8 @@ public enum WeatherPreparation {
 
     /// 64 MiB: see ``Options/maxTableBytes``.
     public static let defaultMaxTableBytes = 64 << 20
+    /// The spec key that raises ``Options/maxTableBytes``, named in the error.
+    public static let maxTableBytesKey = "timeseries.max_table_bytes"
 
     public static func prepare<S: AsyncSequence>(_ chunks: S, options o: Options, to directory: String) async throws -> Meta
     where S.Element == TableChunk {
@@ -88,7 +90,7 @@ public enum WeatherPreparation {
         func add(_ c: TableChunk?) throws {
             guard let c else { return }
             if table == nil { table = c.emptyCopy() }
-            try table!.append(c, maxBytes: o.maxTableBytes, key: "timeseries.max_table_bytes")
+            try table!.append(c, maxBytes: o.maxTableBytes, key: maxTableBytesKey)
         }
         for try await chunk in chunks {
             let checked = chunk.timestamps.isEmpty ? chunk : try axis.push(chunk)
