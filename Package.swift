@@ -2,7 +2,8 @@
 //
 // Modules by concept, dependencies pointing one way:
 //   PipelineCore ← PipelineIO, PipelineText, PipelineTimeseries, PipelineTraining
-//                ← PipelineConfig ← pipeline (CLI)
+//                ← PipelineSpec (YAML → typed spec, on the engines' option types)
+//                ← PipelineRun (assembly, run folders, reports, predict) ← pipeline (CLI)
 // `Pipeline` re-exports every library module for clients that want them all.
 import PackageDescription
 
@@ -16,7 +17,8 @@ let package = Package(
         .library(name: "PipelineText", targets: ["PipelineText"]),
         .library(name: "PipelineTimeseries", targets: ["PipelineTimeseries"]),
         .library(name: "PipelineTraining", targets: ["PipelineTraining"]),
-        .library(name: "PipelineConfig", targets: ["PipelineConfig"]),
+        .library(name: "PipelineSpec", targets: ["PipelineSpec"]),
+        .library(name: "PipelineRun", targets: ["PipelineRun"]),
         .executable(name: "pipeline", targets: ["PipelineCLI"]),
     ],
     dependencies: [
@@ -51,13 +53,18 @@ let package = Package(
         .target(name: "PipelineTraining", dependencies: ["PipelineCore", "CBLAS", "CKernels",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "Logging", package: "swift-log")]),
-        .target(name: "PipelineConfig", dependencies: [
+        // YAML → typed spec: validation and did-you-mean; the engines' modules only for their option types.
+        .target(name: "PipelineSpec", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining",
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // A spec made runnable: stages and model assembled, run folders, reports, plots, compare, predict, evaluate.
+        .target(name: "PipelineRun", dependencies: [
+            "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineConfig",
+            "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec", "PipelineRun",
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Pipeline",
@@ -71,7 +78,8 @@ let package = Package(
         .testTarget(name: "PipelineTextTests", dependencies: ["PipelineText"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTimeseriesTests", dependencies: ["PipelineTimeseries", "PipelineIO"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining", .product(name: "Logging", package: "swift-log")], resources: [.copy("Golden")]),
-        .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"]),
+        .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec"]),
+        .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun", "PipelineSpec"]),
         // Crypto: the fixture pins hash prepared files and weights with a SHA-256 independent of the project's own code.
         .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI", .product(name: "Crypto", package: "swift-crypto")]),
     ],

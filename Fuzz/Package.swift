@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         fuzzer("FuzzCSV", ["PipelineIO"]),
         fuzzer("FuzzTokenizer", ["PipelineText"]),
-        fuzzer("FuzzSpec", ["PipelineConfig"]),
+        fuzzer("FuzzSpec", ["PipelineSpec"]),
         fuzzer("FuzzArchive", ["PipelineIO"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,4 +4,5 @@
 @_exported import PipelineText
 @_exported import PipelineTimeseries
 @_exported import PipelineTraining
-@_exported import PipelineConfig
+@_exported import PipelineSpec
+@_exported import PipelineRun

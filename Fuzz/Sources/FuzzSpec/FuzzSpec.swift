@@ -1,6 +1,6 @@
 import CLibFuzzer
 import FuzzSupport
-import PipelineConfig
+import PipelineSpec
 
 /// The executable's entry point: libFuzzer's driver on `one`.
 @_cdecl("FuzzSpec_main")

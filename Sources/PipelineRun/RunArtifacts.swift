@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 import PipelineTraining
 
 /// The files of a run folder that describe a training run: `history.json` / `history.csv` with

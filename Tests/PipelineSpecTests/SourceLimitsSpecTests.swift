@@ -2,7 +2,7 @@ import Foundation
 import PipelineCore
 import PipelineIO
 import Testing
-@testable import PipelineConfig
+@testable import PipelineSpec
 
 /// The decompression and token limits as spec keys: defaults, values, validation, and the spec
 /// hash of a spec that does not use them (unchanged).

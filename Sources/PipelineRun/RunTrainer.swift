@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 import PipelineTraining
 
 /// Fits a model for a run folder: Keras-like progress lines, a checkpoint at the end of every

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 import PipelineText
 import PipelineTraining
 

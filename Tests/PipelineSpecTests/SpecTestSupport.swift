@@ -1,8 +1,8 @@
 import Foundation
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineSpec
 
-/// The repository root, found from this file's path (Tests/PipelineConfigTests/…).
+/// The repository root, found from this file's path (Tests/PipelineSpecTests/…).
 let repoRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PipelineCore
+import PipelineSpec
 
 /// Output folders are never overwritten silently, and `--overwrite` only ever removes what this
 /// tool wrote there.

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 
 /// `report.html`: one self-contained page per run that gathers the resolved spec, the data
 /// statistics, the model table, the final metrics, the time per epoch and the plots.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineRun
+import PipelineSpec
 
 /// The manifest behind `--overwrite`: what is recorded, when, and what may be removed.
 @Suite struct OutputFolderTests {

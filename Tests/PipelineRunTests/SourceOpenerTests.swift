@@ -1,7 +1,8 @@
 import Testing
 import Foundation
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineRun
+import PipelineSpec
 
 /// HTTP sources (download, cache, checksums, resume, retries) are tested against a real local
 /// server in PipelineIOTests; here, the opener's choice of reader for a spec's source.

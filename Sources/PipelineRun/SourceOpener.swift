@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PipelineCore
+import PipelineSpec
 import PipelineIO
 
 /// Opens a spec's data source as bytes or archive entries.

@@ -6,7 +6,8 @@ import FoundationXML
 import PipelineCore
 import PipelineText
 import PipelineTraining
-@testable import PipelineConfig
+@testable import PipelineRun
+import PipelineSpec
 
 func scratch(_ name: String) -> String {
     let d = NSTemporaryDirectory() + "runner-\(name)-\(UUID().uuidString)"

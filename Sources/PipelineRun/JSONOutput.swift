@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineSpec
 import Foundation
 
 /// A JSON value with keys kept in a stable (sorted) order, for `--json` output and metadata files.

@@ -1,3 +1,4 @@
+import PipelineSpec
 import Foundation
 
 /// A standalone SVG line chart of per-epoch curves, in the style of the book's figures

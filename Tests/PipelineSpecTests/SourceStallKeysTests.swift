@@ -1,6 +1,6 @@
 import Testing
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineSpec
 
 /// `source.timeout_seconds` (the stall timeout) and `source.min_bytes_per_second` (the rate
 /// floor): ranges checked at parse time; the floor is listed by `describe` only when set.

@@ -1,6 +1,6 @@
 import Testing
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineSpec
 
 /// Each case: a broken spec, and what the error must say (location, field, value, hint).
 @Suite struct InvalidSpecTests {

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 
 /// `pipeline compare`: the final and best metrics and time per epoch of several runs, and one
 /// SVG overlaying their validation curves (the chapter is a comparison of models).

@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineSpec
 import PipelineTraining
 
 /// Turns a ``ModelSpec`` and ``TrainSpec`` into a compiled `Sequential` model (Keras' defaults).

@@ -4,7 +4,7 @@ import PipelineIO
 import PipelineText
 import PipelineTimeseries
 import PipelineTraining
-@testable import PipelineConfig
+@testable import PipelineSpec
 
 /// The spec holds the engine's own option types (issue 14 item 2): each YAML spelling parses to
 /// the engine's case, the error lists keep the spec's order, and the engine cases the spec does

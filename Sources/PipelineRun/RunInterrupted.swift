@@ -1,3 +1,4 @@
+import PipelineSpec
 /// A `run` stopped on request (Ctrl-C / SIGTERM through a ``StopRequest``) at a step boundary,
 /// after writing what it had: the checkpoint of the exact position reached (unless
 /// `train.checkpoint: none`), `history.json` / `history.csv` of the finished epochs, the plots,

@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 import PipelineCore
-@testable import PipelineConfig
+@testable import PipelineSpec
 
 @Suite struct PipelineSpecTests {
     @Test(arguments: try! FileManager.default.contentsOfDirectory(atPath: repoRoot + "/pipelines").filter { $0.hasSuffix(".yaml") }

@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineSpec
 
 /// A type-erased, `Sendable` async sequence, so a source can be a local file, a download, a
 /// decompressor or a folder chosen at run time — without a task hop per element.

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import PipelineSpec
 import PipelineIO
 import PipelineText
 import PipelineTimeseries

@@ -1,3 +1,4 @@
+import PipelineSpec
 /// The toolkit's name and version, written into every prepared dataset and run folder.
 public enum ToolInfo {
     public static let name = "swift-rnn-pipeline"
