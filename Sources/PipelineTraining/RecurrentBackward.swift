@@ -1,38 +1,17 @@
 import CKernels
 
-/// Gradient columns of the input side: gates `gate0..<gate0+gates` of dZ, stored at `dz` with
-/// row stride `ld` over the `T·B` rows (time-major).
-struct InputGradSpan {
-    var gate0: Int, gates: Int
-    var dz: UnsafePointer<Float>, ld: Int
-}
-
-/// Gradient columns of the recurrent side: dU[:, span] += sourceᵀ · dZ[span], where `source`
-/// is `[T·B, H]` (the previous states, or GRU's r ⊙ h) masked per gate when `masked`.
-struct RecurrentGradSpan {
-    var gate0: Int, gates: Int
-    var dz: UnsafePointer<Float>, ld: Int
-    var source: UnsafePointer<Float>
-    var masked: Bool
-}
-
-/// What a subclass's reverse time loop leaves for the once-over-all-timesteps products.
-struct BackwardSpans {
-    var input: [InputGradSpan]
-    var recurrent: [RecurrentGradSpan]
-    /// Where the recurrent-side bias gradient goes in `bias` (GRU reset_after: k·H), if any.
-    var recurrentBiasOffset: Int?
-}
-
-extension RecurrentLayer {
+// Backward of the driver ``Recurrent``: the reverse time loop over chunks, with the per-chunk
+// gradient GEMMs. Shape legend: `B` batch, `T` timesteps, `F` features, `H` units, `k` gates.
+extension Recurrent {
     /// dL/dh_t from the layer's output gradient at processing step `s` (nil: none).
     func dyAt(_ s: Int, _ dyp: UnsafePointer<Float>) -> UnsafePointer<Float>? {
         if returnSequences { return dyp + s * batch * units }
         return s == steps - 1 ? dyp : nil
     }
 
-    /// The whole batch on the calling thread (``backward(_:)`` may split it in two).
-    func backwardWhole(_ dy: Tensor) -> Tensor {
+    /// The whole batch on the calling thread, for the last ``forwardPlain(_:masks:)``
+    /// (``backward(_:)`` may split it in two): dL/dx `[B, T, F]` (empty when not computed).
+    func backwardPlain(_ dy: Tensor) -> Tensor {
         precondition(stashValid, "\(kind) '\(name)': backward needs a forward first (and runs once per forward)")
         stashValid = false
         guard let kernel, let recurrentKernel else { preconditionFailure("unbuilt layer") }
@@ -40,7 +19,7 @@ extension RecurrentLayer {
         if returnSequences {
             precondition(dy.shape == [b, t, h], "\(kind) '\(name)': dy \(dy.shape) != \([b, t, h])")
             let p = dyBuf.reserve(n * h)
-            dy.data.withUnsafeBufferPointer { RecurrentLayer.toTimeMajor($0.baseAddress!, p, b: b, t: t, w: h, reverse: false) }
+            dy.data.withUnsafeBufferPointer { TimeMajor.pack($0.baseAddress!, p, b: b, t: t, w: h, reverse: false) }
         } else {
             precondition(dy.shape == [b, h], "\(kind) '\(name)': dy \(dy.shape) != \([b, h])")
             dyBuf.load(dy.data)
@@ -55,14 +34,17 @@ extension RecurrentLayer {
         let dK = gradBuf.zeroed(f * kh + h * kh + biasCount)
         let dU = dK + f * kh, dB = dU + h * kh
         let dxt = dxBuf.reserve(wantsDx ? n * f : 0)
-        beginBackward()
-        let spans = backwardSpans, chunk = chunkSteps
+        dhBuf.zeroed(b * h)
+        let chunk = chunkSteps
         // Chunks last to first: the steps turn a chunk's gates into gradients, which the chunk's
         // GEMMs for dkernel, drecurrent_kernel, bias and dx consume while still in cache.
         masks.withPointers { mi, mr in
+            let st = stepPointers(recurrentMasks: mr, inputRows: nil, ids: nil)
+            cell.beginBackward(st)
+            let spans = cell.gradientSpans(st)
             for s1 in stride(from: t, to: 0, by: -chunk) {
                 let range = max(0, s1 - chunk)..<s1
-                runBackwardSteps(range, dy: dyBuf.pointer, recurrentMasks: mr)
+                for s in range.reversed() { cell.backward(step: s, dy: dyAt(s, dyBuf.pointer), st) }
                 if embedded != nil {
                     embeddedGradients(spans.input, steps: range, dB: useBias ? dB : nil)
                 } else {
@@ -77,7 +59,7 @@ extension RecurrentLayer {
         bias?.accumulateGrad(dB)
         guard wantsDx else { return Tensor(shape: [0]) }
         let dx = [Float](unsafeUninitializedCapacity: n * f) { buf, count in
-            RecurrentLayer.fromTimeMajor(dxt, buf.baseAddress!, b: b, t: t, w: f, reverse: goBackwards)
+            TimeMajor.unpack(dxt, buf.baseAddress!, b: b, t: t, w: f, reverse: goBackwards)
             count = n * f
         }
         return Tensor(shape: [b, t, f], data: dx)
@@ -100,7 +82,7 @@ extension RecurrentLayer {
         var source = UnsafePointer(x)
         let xm = scratch.reserve(n * f)
         if groups == 1 { maskRows(x, m!, xm, rows: t, rowSize: b * f); source = UnsafePointer(xm) }
-        let tmp = perGate && dx != nil ? stepScratch.reserve(n * f) : dx
+        let tmp = perGate && dx != nil ? gateDx.reserve(n * f) : dx
         if perGate { dx?.update(repeating: 0, count: n * f) }
         for (i, s) in list.enumerated() {
             let w = s.gates * h, col = s.gate0 * h

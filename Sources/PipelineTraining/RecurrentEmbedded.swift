@@ -36,16 +36,14 @@ protocol EmbeddingConsumer: Layer {
     func backwardIntoEmbedding(_ dy: Tensor, embedding: Embedding)
 }
 
-extension RecurrentLayer: InputGradientOptional {}
-
-extension RecurrentLayer: EmbeddingConsumer {
+extension Recurrent: EmbeddingConsumer {
     func canConsume(_ embedding: Embedding, tokens: Int, training: Bool) -> Bool {
         embedding.outputDim == inputFeatures && tokens >= embedding.inputDim && (!training || dropout == 0)
     }
 
     func forward(ids: Tensor, embedding: Embedding, context: inout ForwardContext) -> Tensor {
         project(embedding)
-        let y = forwardSplitting(ids, context: &context)
+        let y = batchSplit.forward(self, ids, context: &context)
         if !context.training { embedded = nil }
         return y
     }
@@ -72,6 +70,13 @@ extension RecurrentLayer: EmbeddingConsumer {
     func backwardIntoEmbedding(_ dy: Tensor, embedding: Embedding) {
         _ = backward(dy)                                    // fills dP (both halves summed)
         finishEmbeddedBackward(embedding)
+    }
+
+    /// dP += the twin's dP, after the two halves of a split batch (RecurrentBatchSplit.swift).
+    func addTableGradient(of twin: Recurrent<Cell>) {
+        guard let e = embedded else { return }
+        let mine = tableGrad.pointer, theirs = twin.tableGrad.pointer
+        for i in 0..<(e.vocabulary * gates * units) { mine[i] += theirs[i] }
     }
 
     /// `dK += Eᵀ·dP` and `dE += dP·Kᵀ` (on two threads) from the `dP` a backward pass left.
@@ -122,7 +127,7 @@ extension RecurrentLayer: EmbeddingConsumer {
     }
 
     /// Whether this forward reads `P`'s rows in the gate kernel (see above).
-    var foldsInputRows: Bool { embedded != nil && readsInputRowsInKernel }
+    var foldsInputRows: Bool { embedded != nil && cell.readsInputRows }
 
     /// `body(table, ids)` with the gate kernels' gathered-row arguments (`ids` of step 0; step
     /// `s` is at `ids + s·B`), or `(nil, nil)` when this forward does not fold them.

@@ -6,7 +6,7 @@ import PipelineCore
     /// backward accumulates into Parameter.grad: two identical passes give twice one pass.
     @Test(arguments: [0, 1, 2])
     func gradientsAccumulateAcrossBackwardCalls(_ kind: Int) throws {
-        let l: RecurrentLayer = [SimpleRNN(units: 8), LSTM(units: 8), GRU(units: 8)][kind]
+        let l = ([SimpleRNN(units: 8), LSTM(units: 8), GRU(units: 8)] as [any RecurrentLayer])[kind]
         var rng = SeededRandom(seed: 1)
         _ = try l.build(inputShape: [4, 3], rng: &rng)
         let x = GradientCheck.random([2, 4, 3], seed: 2), dy = GradientCheck.random([2, 8], seed: 3)

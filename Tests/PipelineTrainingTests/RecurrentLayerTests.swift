@@ -39,13 +39,19 @@ import PipelineCore
 }
 
 @Suite struct RecurrentChunkingTests {
-    static let layers: [@Sendable () -> RecurrentLayer] = [
-        { SimpleRNN(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true) },
-        { LSTM(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true) },
-        { LSTM(units: 8, dropout: 0.2) },
-        { GRU(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true) },
-        { GRU(units: 8, returnSequences: true, goBackwards: true, resetAfter: false) },
-        { GRU(units: 8, dropout: 0.1, recurrentDropout: 0.3, resetAfter: false) },
+    /// `layer` with `chunkFloats` pre-activation floats per chunk.
+    static func chunked<C>(_ layer: Recurrent<C>, _ chunkFloats: Int) -> any RecurrentLayer {
+        layer.chunkFloats = chunkFloats
+        return layer
+    }
+
+    static let layers: [@Sendable (Int) -> any RecurrentLayer] = [
+        { chunked(SimpleRNN(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true), $0) },
+        { chunked(LSTM(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true), $0) },
+        { chunked(LSTM(units: 8, dropout: 0.2), $0) },
+        { chunked(GRU(units: 8, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true), $0) },
+        { chunked(GRU(units: 8, returnSequences: true, goBackwards: true, resetAfter: false), $0) },
+        { chunked(GRU(units: 8, dropout: 0.1, recurrentDropout: 0.3, resetAfter: false), $0) },
     ]
 
     /// Steps run in chunks (projection and gradient GEMMs per chunk); any chunk size gives the
@@ -53,8 +59,7 @@ import PipelineCore
     @Test(arguments: 0..<6)
     func chunkSizeDoesNotChangeResults(_ index: Int) throws {
         func run(_ chunkFloats: Int) throws -> [[Float]] {
-            let l = Self.layers[index]()
-            l.chunkFloats = chunkFloats
+            let l = Self.layers[index](chunkFloats)
             var rng = SeededRandom(seed: 1)
             _ = try l.build(inputShape: [7, 3], rng: &rng)
             var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 2))

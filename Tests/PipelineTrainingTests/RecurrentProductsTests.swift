@@ -1,16 +1,16 @@
 import Testing
 import PipelineCore
-@testable import PipelineTraining
+@_spi(RecurrentCells) @testable import PipelineTraining
 
 @Suite struct RecurrentProductsTests {
     @Test func timeMajorTransposesRoundTrip() {
         let x = GradientCheck.random([3, 5, 2], seed: 1)
         for reverse in [false, true] {
             var tm = [Float](repeating: 0, count: x.count), back = tm
-            tm.withUnsafeMutableBufferPointer { RecurrentLayer.toTimeMajor(x.data, $0.baseAddress!, b: 3, t: 5, w: 2, reverse: reverse) }
+            tm.withUnsafeMutableBufferPointer { TimeMajor.pack(x.data, $0.baseAddress!, b: 3, t: 5, w: 2, reverse: reverse) }
             // processing step s of batch row b is time (reverse ? 4 − s : s)
             #expect(tm[(1 * 3 + 2) * 2] == x[2, reverse ? 3 : 1, 0])
-            back.withUnsafeMutableBufferPointer { RecurrentLayer.fromTimeMajor(tm, $0.baseAddress!, b: 3, t: 5, w: 2, reverse: reverse) }
+            back.withUnsafeMutableBufferPointer { TimeMajor.unpack(tm, $0.baseAddress!, b: 3, t: 5, w: 2, reverse: reverse) }
             #expect(back == x.data)
         }
     }
@@ -27,7 +27,8 @@ import PipelineCore
         var out = [Float](repeating: 0, count: 2 * 32)
         l.masks.withPointers { _, mr in
             out.withUnsafeMutableBufferPointer { o in
-                l.recurrentProduct(h, gates: 0, count: 4, masks: mr, out: o.baseAddress!, ldOut: 32, beta: 0)
+                l.stepPointers(recurrentMasks: mr, inputRows: nil, ids: nil)
+                    .recurrentProduct(h, gates: 0, count: 4, out: o.baseAddress!, ldOut: 32, beta: 0)
             }
         }
         let u = l.recurrentKernel!.value

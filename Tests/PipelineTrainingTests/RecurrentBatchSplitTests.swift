@@ -2,14 +2,26 @@ import Testing
 import PipelineCore
 @_spi(Benchmarks) @testable import PipelineTraining
 
-@Suite struct RecurrentParallelTests {
-    static func layers() -> [(String, () -> RecurrentLayer)] {
+/// ``RecurrentBatchSplit`` (two halves on two threads) against the plain path on one thread.
+@Suite struct RecurrentBatchSplitTests {
+    static func layers() -> [(String, () -> any RecurrentLayer)] {
         [("simple_rnn", { SimpleRNN(units: 5) }),
          ("simple_rnn seq back", { SimpleRNN(units: 4, returnSequences: true, goBackwards: true) }),
          ("lstm seq", { LSTM(units: 5, returnSequences: true) }),
          ("lstm back", { LSTM(units: 3, goBackwards: true) }),
          ("gru", { GRU(units: 5) }),
          ("gru reset_before seq", { GRU(units: 4, returnSequences: true, resetAfter: false) })]
+    }
+
+    /// `layer`'s split: the first half's rows in the last forward, and the twin (nil: never split).
+    static func split(of layer: any RecurrentLayer) -> (rows: Int, twin: (any RecurrentLayer)?) {
+        func state<C>(_ s: RecurrentBatchSplit<C>) -> (rows: Int, twin: (any RecurrentLayer)?) { (s.rows, s.twin) }
+        switch layer {
+        case let l as GRU: return state(l.batchSplit)
+        case let l as LSTM: return state(l.batchSplit)
+        case let l as SimpleRNN: return state(l.batchSplit)
+        default: preconditionFailure("\(layer.kind)")
+        }
     }
 
     static func random(_ shape: [Int], seed: UInt64) -> Tensor {
@@ -34,7 +46,7 @@ import PipelineCore
                 let x = Self.random([batch, 9, 3], seed: UInt64(10 + round))
                 var c1 = ForwardContext(training: true, rng: SeededRandom(seed: 1)), c2 = c1
                 let y1 = whole.forward(x, context: &c1), y2 = split.forward(x, context: &c2)
-                #expect(split.splitRows == batch / 2, "\(label)")
+                #expect(Self.split(of: split).rows == batch / 2, "\(label)")
                 #expect(y1.shape == y2.shape && Self.close(y1.data, y2.data), "\(label): outputs differ")
                 let dy = Self.random(y1.shape, seed: UInt64(20 + round))
                 let dx1 = whole.backward(dy), dx2 = split.backward(dy)
@@ -46,13 +58,14 @@ import PipelineCore
                     q.value.data = q.value.data.enumerated().map { $1 - 0.1 * q.grad.data[$0] }
                     p.zeroGrad(); q.zeroGrad()
                 }
-                #expect(split.twin!.parameters.allSatisfy { $0.grad.data.allSatisfy { $0 == 0 } })
+                // The twin's gradients were added to the layer's and cleared.
+                #expect(Self.split(of: split).twin!.parameters.allSatisfy { $0.grad.data.allSatisfy { $0 == 0 } })
             }
         }
     }
 
     @Test func dropoutMasksFollowTheirSamples() throws {
-        for make in [{ GRU(units: 4, dropout: 0.3, recurrentDropout: 0.4, returnSequences: true) as RecurrentLayer },
+        for make in [{ GRU(units: 4, dropout: 0.3, recurrentDropout: 0.4, returnSequences: true) as any RecurrentLayer },
                      { LSTM(units: 3, dropout: 0.5) }, { SimpleRNN(units: 4, dropout: 0.2, recurrentDropout: 0.2) }] {
             let whole = make(), split = make()
             var r1 = SeededRandom(seed: 3), r2 = SeededRandom(seed: 3)
@@ -63,7 +76,7 @@ import PipelineCore
             let x = Self.random([7, 5, 3], seed: 1)
             var c1 = ForwardContext(training: true, rng: SeededRandom(seed: 1)), c2 = c1
             let y1 = whole.forward(x, context: &c1), y2 = split.forward(x, context: &c2)
-            #expect(split.splitRows == 3)
+            #expect(Self.split(of: split).rows == 3)
             #expect(c1.rng == c2.rng)   // the same draws from the stream
             #expect(Self.close(y1.data, y2.data))
             let dy = Self.random(y1.shape, seed: 2)
