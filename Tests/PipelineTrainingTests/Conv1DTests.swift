@@ -37,35 +37,8 @@ struct Conv1DGolden: Decodable {
         LayerGradientCheck.check(layer, input: GradientCheck.random([2, 8, 2], seed: 13))
     }
 
-    /// The windowed products (hand kernel: F and C multiples of 8) against the per-tap products,
-    /// forward and every gradient, on a batch big enough to be split over two threads.
-    @Test(arguments: [(Conv1D.Padding.valid, 1), (.valid, 2), (.same, 1), (.same, 3)])
-    func windowedProductsMatchPerTapProducts(_ padding: Conv1D.Padding, _ strides: Int) throws {
-        try #require(Kernels.handGemmAvailable(n: 8), "no AVX2/FMA: only the per-tap path runs here")
-        func run(windowed: Bool, inputGradient: Bool = true) throws -> [Tensor] {
-            let layer = try LayerGradientCheck.built(Conv1D(filters: 16, kernelSize: 5, strides: strides, padding: padding,
-                                                            activation: .relu), inputShape: [61, 8], seed: 3)
-            layer.windowedProducts = windowed
-            layer.computesInputGradient = inputGradient
-            layer.bias!.value = GradientCheck.random([16], seed: 4)
-            var ctx = ForwardContext(training: true, rng: SeededRandom(seed: 0))
-            let x = GradientCheck.random([70, 61, 8], seed: 5)
-            let y = layer.forward(x, context: &ctx)
-            let dx = layer.backward(GradientCheck.random(y.shape, seed: 6))
-            return [y, dx, layer.kernel!.grad, layer.bias!.grad]
-        }
-        let fast = try run(windowed: true), slow = try run(windowed: false)
-        for (name, (a, b)) in zip(["y", "dx", "dW", "db"], zip(fast, slow)) {
-            #expect(a.shape == b.shape, "\(name)")
-            checkClose(a.data, b.data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) \(name)")
-        }
-        // As a first layer (no dx): the weight gradient's rows are summed in two halves.
-        let first = try run(windowed: true, inputGradient: false)
-        #expect(first[1].count == 0)
-        checkClose(first[2].data, slow[2].data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) dW without dx")
-        checkClose(first[3].data, slow[3].data, tolerance: 1e-4, "Conv1D \(padding) s\(strides) db without dx")
-    }
-
+    /// F = C = 8: the windowed paths (``Conv1DWindowed``) where AVX2/FMA runs; at S = 2 the
+    /// plain backward with the windowed weight gradient.
     @Test(arguments: [(Conv1D.Padding.valid, 1), (.same, 1), (.valid, 2)])
     func windowedBackwardMatchesFiniteDifferences(_ padding: Conv1D.Padding, _ strides: Int) throws {
         let layer = try LayerGradientCheck.built(Conv1D(filters: 8, kernelSize: 3, strides: strides, padding: padding, activation: .tanh),
