@@ -57,23 +57,9 @@ public final class Dense: Layer {
         precondition(x.shape.last == f, "Dense '\(name)' expects last axis \(f), got \(x.shape)")
         let rows = x.count / f
         var y = Tensor(shape: Array(x.shape.dropLast()) + [h])
-        y.data.withUnsafeMutableBufferPointer { yp in
-            if let bias {
-                bias.value.data.withUnsafeBufferPointer { bp in
-                    for r in 0..<rows { (yp.baseAddress! + r * h).update(from: bp.baseAddress!, count: h) }
-                }
-            }
-            x.data.withUnsafeBufferPointer { xp in
-                kernel.value.data.withUnsafeBufferPointer { wp in
-                    let xs = xp.baseAddress!, ws = wp.baseAddress!, ys = yp.baseAddress!, beta: Float = bias == nil ? 0 : 1
-                    ParallelPair.overHalves(rows, split: Self.splits(rows, work: rows * f * h)) { r in
-                        Kernels.gemm(m: r.count, n: h, k: f, a: xs + r.lowerBound * f, lda: f, b: ws, ldb: h,
-                                     beta: beta, c: ys + r.lowerBound * h, ldc: h)
-                    }
-                }
-            }
-            activation.apply(yp.baseAddress!, rows: rows, width: h)
-        }
+        if let bias { Self.fillRows(rows, width: h, with: bias.value.data, into: &y.data) }
+        Self.product(rows: rows, f: f, h: h, x: x.data, w: kernel.value.data, beta: bias == nil ? 0 : 1, into: &y.data)
+        activation.apply(&y.data, rows: rows, width: h)
         if context.training { lastInput = x; lastOutput = y }
         return y
     }
@@ -84,38 +70,44 @@ public final class Dense: Layer {
         }
         let f = inputFeatures, h = units, rows = x.count / f
         var dz = dy                                            // [rows, H] → dL/d(pre-activation)
-        dz.data.withUnsafeMutableBufferPointer { dzp in
-            y.data.withUnsafeBufferPointer { activation.backward(y: $0.baseAddress!, dy: dzp.baseAddress!, rows: rows, width: h) }
-        }
-        dz.data.withUnsafeBufferPointer { dzp in
-            x.data.withUnsafeBufferPointer { xp in                    // dW[F,H] += xᵀ · dz
-                kernel.grad.data.withUnsafeMutableBufferPointer { gp in
-                    Kernels.accumulateTransposedProduct(split: Self.splits(rows, work: rows * f * h), m: f, n: h, k: rows,
-                                                        a: xp.baseAddress!, lda: f, b: dzp.baseAddress!, ldb: h,
-                                                        c: gp.baseAddress!, ldc: h)
-                }
-            }
-            if let bias {                                              // db[H] += Σ_rows dz
-                bias.grad.data.withUnsafeMutableBufferPointer { gp in
-                    for r in 0..<rows { let row = dzp.baseAddress! + r * h; for j in 0..<h { gp[j] += row[j] } }
-                }
-            }
-        }
+        activation.backward(y: y.data, dy: &dz.data, rows: rows, width: h)
+        Kernels.accumulateTransposedProduct(split: Self.splits(rows, work: rows * f * h), m: f, n: h, k: rows,
+                                            a: x.data, lda: f, b: dz.data, ldb: h,
+                                            c: &kernel.grad.data, ldc: h)  // dW[F,H] += xᵀ · dz
+        if let bias { Self.addRows(rows, width: h, of: dz.data, into: &bias.grad.data) }   // db[H] += Σ_rows dz
         lastInput = nil; lastOutput = nil
         guard computesInputGradient else { return Tensor(shape: [0]) }
         var dx = Tensor(shape: x.shape)                                // dx[rows,F] = dz · Wᵀ
-        dz.data.withUnsafeBufferPointer { dzp in
-            kernel.value.data.withUnsafeBufferPointer { wp in
-                dx.data.withUnsafeMutableBufferPointer { dxp in
-                    let ds = dzp.baseAddress!, ws = wp.baseAddress!, xs = dxp.baseAddress!
-                    ParallelPair.overHalves(rows, split: Self.splits(rows, work: rows * f * h)) { r in
-                        Kernels.gemm(transB: true, m: r.count, n: f, k: h, a: ds + r.lowerBound * h, lda: h,
-                                     b: ws, ldb: h, c: xs + r.lowerBound * f, ldc: f)
-                    }
-                }
-            }
-        }
+        Self.productTransposed(rows: rows, f: f, h: h, dz: dz.data, w: kernel.value.data, into: &dx.data)
         return dx
+    }
+
+    /// `y[rows, H] = beta·y + x[rows, F] · W[F, H]`, as two halves of the rows on two threads when worth it.
+    private static func product(rows: Int, f: Int, h: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                beta: Float, into y: UnsafeMutablePointer<Float>) {
+        ParallelPair.overHalves(rows, split: splits(rows, work: rows * f * h)) { r in
+            Kernels.gemm(m: r.count, n: h, k: f, a: x + r.lowerBound * f, lda: f, b: w, ldb: h,
+                         beta: beta, c: y + r.lowerBound * h, ldc: h)
+        }
+    }
+
+    /// `dx[rows, F] = dz[rows, H] · W[F, H]ᵀ`, as two halves of the rows on two threads when worth it.
+    private static func productTransposed(rows: Int, f: Int, h: Int, dz: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                          into dx: UnsafeMutablePointer<Float>) {
+        ParallelPair.overHalves(rows, split: splits(rows, work: rows * f * h)) { r in
+            Kernels.gemm(transB: true, m: r.count, n: f, k: h, a: dz + r.lowerBound * h, lda: h,
+                         b: w, ldb: h, c: dx + r.lowerBound * f, ldc: f)
+        }
+    }
+
+    /// Every row of `y[rows, width]` set to `values[width]`.
+    private static func fillRows(_ rows: Int, width: Int, with values: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { (y + r * width).update(from: values, count: width) }
+    }
+
+    /// `sums[j] += Σ_r m[r, j]`, row after row.
+    private static func addRows(_ rows: Int, width: Int, of m: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { let row = m + r * width; for j in 0..<width { sums[j] += row[j] } }
     }
 
     /// Whether `rows` rows of `work` multiply-adds are worth two threads (≥ 64 rows, ≥ 2^20).

@@ -32,7 +32,7 @@ public final class Dropout: Layer {
         var m = [Float](repeating: 0, count: x.count)
         for i in 0..<m.count where context.rng.nextFloat() >= rate { m[i] = scale }
         var y = x
-        y.data.withUnsafeMutableBufferPointer { yb in for i in 0..<m.count { yb[i] *= m[i] } }
+        Self.multiply(&y.data, by: m, count: m.count)
         mask = m
         return y
     }
@@ -41,8 +41,13 @@ public final class Dropout: Layer {
         guard !mask.isEmpty else { return dy }
         precondition(dy.count == mask.count, "Dropout '\(name)': backward without a matching forward")
         var dx = dy
-        dx.data.withUnsafeMutableBufferPointer { db in for i in 0..<mask.count { db[i] *= mask[i] } }
+        Self.multiply(&dx.data, by: mask, count: mask.count)
         mask = []
         return dx
+    }
+
+    /// `values[i] *= mask[i]` for `i < count`.
+    private static func multiply(_ values: UnsafeMutablePointer<Float>, by mask: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { values[i] *= mask[i] }
     }
 }

@@ -49,27 +49,13 @@ public final class Embedding: Layer {
 
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard let embeddings else { preconditionFailure("Embedding '\(name)' used before build") }
-        let e = outputDim, n = x.count, v = inputDim
+        let e = outputDim, n = x.count
         var ids = [Int32](repeating: 0, count: n)
         // The output buffer is reused across steps: once the previous output has been dropped
         // (the usual case) it is written in place, sparing an 8 MB allocation and its page faults
         // at IMDB shapes; if someone still holds it, copy-on-write keeps their copy intact.
         if outputStorage.count != n * e { outputStorage = [Float](repeating: 0, count: n * e) }
-        outputStorage.withUnsafeMutableBufferPointer { yp in
-            x.data.withUnsafeBufferPointer { xp in
-                embeddings.value.data.withUnsafeBufferPointer { wp in
-                    ids.withUnsafeMutableBufferPointer { ip in
-                        for i in 0..<n {
-                            let id = Int(xp[i])
-                            precondition(id >= 0 && id < v, "Embedding '\(name)': id \(xp[i]) outside 0..<\(v)")
-                            ip[i] = Int32(id)
-                            let src = wp.baseAddress! + id * e, dst = yp.baseAddress! + i * e
-                            for j in 0..<e { dst[j] = src[j] }       // E floats: inline, no memmove call
-                        }
-                    }
-                }
-            }
-        }
+        gather(n, ids: x.data, table: embeddings.value.data, into: &outputStorage, keeping: &ids)
         let y = Tensor(shape: x.shape + [e], data: outputStorage)
         if context.training { lastIds = ids }
         return y
@@ -77,17 +63,31 @@ public final class Embedding: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let embeddings else { preconditionFailure("Embedding '\(name)' used before build") }
-        let e = outputDim
-        precondition(dy.count == lastIds.count * e, "Embedding '\(name)': backward without a matching forward")
-        dy.data.withUnsafeBufferPointer { dp in
-            embeddings.grad.data.withUnsafeMutableBufferPointer { gp in
-                for (i, id) in lastIds.enumerated() {             // grad[id, :] += dy[i, :]
-                    let g = gp.baseAddress! + Int(id) * e, d = dp.baseAddress! + i * e
-                    for j in 0..<e { g[j] += d[j] }
-                }
-            }
-        }
+        precondition(dy.count == lastIds.count * outputDim, "Embedding '\(name)': backward without a matching forward")
+        Self.scatterAdd(lastIds, width: outputDim, rows: dy.data, into: &embeddings.grad.data)
         lastIds = []
         return Tensor(shape: [0])
+    }
+
+    /// `y[i, :] = table[id_i, :]` for the `n` ids (exact `Float`s), each kept as `Int32` in `kept`.
+    private func gather(_ n: Int, ids x: UnsafePointer<Float>, table w: UnsafePointer<Float>,
+                        into y: UnsafeMutablePointer<Float>, keeping kept: UnsafeMutablePointer<Int32>) {
+        let e = outputDim, v = inputDim
+        for i in 0..<n {
+            let id = Int(x[i])
+            precondition(id >= 0 && id < v, "Embedding '\(name)': id \(x[i]) outside 0..<\(v)")
+            kept[i] = Int32(id)
+            let src = w + id * e, dst = y + i * e
+            for j in 0..<e { dst[j] = src[j] }                   // E floats: inline, no memmove call
+        }
+    }
+
+    /// `grad[id_i, :] += dy[i, :]` for every kept id, in order.
+    private static func scatterAdd(_ ids: [Int32], width e: Int, rows dy: UnsafePointer<Float>,
+                                   into grad: UnsafeMutablePointer<Float>) {
+        for (i, id) in ids.enumerated() {
+            let g = grad + Int(id) * e, d = dy + i * e
+            for j in 0..<e { g[j] += d[j] }
+        }
     }
 }

@@ -35,25 +35,7 @@ public final class GlobalMaxPooling1D: Layer {
         let b = x.shape[0]
         var y = Tensor(shape: [b, c])
         var idx = [Int32](repeating: 0, count: b * c)
-        x.data.withUnsafeBufferPointer { xb in
-            y.data.withUnsafeMutableBufferPointer { yb in
-                idx.withUnsafeMutableBufferPointer { ib in
-                    let xp = xb.baseAddress!, yp = yb.baseAddress!, ip = ib.baseAddress!
-                    for i in 0..<b {
-                        let base = xp + i * t * c, out = yp + i * c, arg = ip + i * c
-                        for q in 0..<c { out[q] = base[q] }
-                        for j in 1..<t {
-                            let row = base + j * c
-                            for q in 0..<c {                          // branch-free: vectorises
-                                let better = row[q] > out[q]
-                                out[q] = better ? row[q] : out[q]
-                                arg[q] = better ? Int32(j) : arg[q]
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Self.maxOverTime(b, t: t, c: c, x: x.data, into: &y.data, argmax: &idx)
         if context.training { argmax = idx }
         return y
     }
@@ -64,17 +46,40 @@ public final class GlobalMaxPooling1D: Layer {
         // dx is zero but at B·C positions: the buffer is reused and only last step's positions
         // are cleared (no B·T·C memset or fresh allocation per step).
         if gradStorage.count != n { gradStorage = [Float](repeating: 0, count: n); lastPositions = [] }
-        gradStorage.withUnsafeMutableBufferPointer { db in
-            for p in lastPositions { db[Int(p)] = 0 }
-            lastPositions = [Int32](repeating: 0, count: b * c)
-            for i in 0..<b {
-                for q in 0..<c {
-                    let p = (i * t + Int(argmax[i * c + q])) * c + q
-                    db[p] = dy.data[i * c + q]; lastPositions[i * c + q] = Int32(p)
+        var positions = [Int32](repeating: 0, count: b * c)
+        Self.route(b, t: t, c: c, dy: dy.data, argmax: argmax, clearing: lastPositions, positions: &positions, into: &gradStorage)
+        lastPositions = positions
+        argmax = []
+        return Tensor(shape: [b, t, c], data: gradStorage)
+    }
+
+    /// `y[i, q] = max_j x[i, j, q]`, `argmax[i, q]` the first `j` reaching it.
+    private static func maxOverTime(_ b: Int, t: Int, c: Int, x: UnsafePointer<Float>,
+                                    into y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+        for i in 0..<b {
+            let base = x + i * t * c, out = y + i * c, arg = argmax + i * c
+            for q in 0..<c { out[q] = base[q] }
+            for j in 1..<t {
+                let row = base + j * c
+                for q in 0..<c {                                  // branch-free: vectorises
+                    let better = row[q] > out[q]
+                    out[q] = better ? row[q] : out[q]
+                    arg[q] = better ? Int32(j) : arg[q]
                 }
             }
         }
-        argmax = []
-        return Tensor(shape: [b, t, c], data: gradStorage)
+    }
+
+    /// Clears `dx` at the `old` positions, then `dx[i, argmax[i, q], q] = dy[i, q]`, each position kept in `positions`.
+    private static func route(_ b: Int, t: Int, c: Int, dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>,
+                              clearing old: [Int32], positions: UnsafeMutablePointer<Int32>,
+                              into dx: UnsafeMutablePointer<Float>) {
+        for p in old { dx[Int(p)] = 0 }
+        for i in 0..<b {
+            for q in 0..<c {
+                let p = (i * t + Int(argmax[i * c + q])) * c + q
+                dx[p] = dy[i * c + q]; positions[i * c + q] = Int32(p)
+            }
+        }
     }
 }

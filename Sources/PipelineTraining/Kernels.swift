@@ -61,16 +61,21 @@ enum Kernels {
             gemm(transA: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
             return
         }
-        let half = k / 2
         var partial = [Float](repeating: 0, count: m * n)
-        partial.withUnsafeMutableBufferPointer { pb in
-            let p = pb.baseAddress!
-            ParallelPair.run(
-                { gemm(transA: true, m: m, n: n, k: half, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc) },
-                { gemm(transA: true, m: m, n: n, k: k - half, a: a + half * lda, lda: lda, b: b + half * ldb, ldb: ldb,
-                       c: p, ldc: n) })
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] += p[i * n + j] } }
-        }
+        accumulateHalves(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, partial: &partial)
+    }
+
+    /// The two halves of ``accumulateTransposedProduct(split:m:n:k:a:lda:b:ldb:c:ldc:)``: the
+    /// first into `c`, the second into `partial` `[m, n]`, then added to `c`.
+    private static func accumulateHalves(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                         partial p: UnsafeMutablePointer<Float>) {
+        let half = k / 2
+        ParallelPair.run(
+            { gemm(transA: true, m: m, n: n, k: half, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc) },
+            { gemm(transA: true, m: m, n: n, k: k - half, a: a + half * lda, lda: lda, b: b + half * ldb, ldb: ldb,
+                   c: p, ldc: n) })
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] += p[i * n + j] } }
     }
 
     /// `x = f(x)` in place over `count` values; `simd: false` forces the exact libm path.

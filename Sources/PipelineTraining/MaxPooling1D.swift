@@ -46,44 +46,43 @@ public final class MaxPooling1D: Layer {
 
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == t && x.shape[2] == c, "MaxPooling1D '\(name)' expects [B, \(t), \(c)], got \(x.shape)")
-        let b = x.shape[0], tIn = t, cc = c, tOut = tOut, keep = context.training
+        let b = x.shape[0], keep = context.training
         var y = Tensor(uninitializedShape: [b, tOut, c])
-        var idx = [Int32](unsafeUninitializedCapacity: keep ? y.count : 0) { _, n in n = keep ? b * tOut * cc : 0 }
-        // Selects rather than branches (the comparisons are data-dependent coin flips), 8 channels
-        // per AVX2 instruction when C % 8 == 0; ties keep the first maximum, NaN never wins.
-        x.data.withUnsafeBufferPointer { xb in
-            y.data.withUnsafeMutableBufferPointer { yb in
-                idx.withUnsafeMutableBufferPointer { ib in
-                    // (An empty array's buffer may still have a base address: test `keep`.)
-                    let xs = xb.baseAddress!, ys = yb.baseAddress!, ids = keep ? ib.baseAddress : nil
-                    ParallelPair.overHalves(b, split: splits(batch: b)) { r in
-                        ck_maxpool_fwd(Int32(r.count), Int32(tIn), Int32(cc), Int32(poolSize), Int32(strides), Int32(tOut),
-                                       xs + r.lowerBound * tIn * cc, ys + r.lowerBound * tOut * cc,
-                                       ids.map { $0 + r.lowerBound * tOut * cc })
-                    }
-                }
-            }
-        }
+        var idx = [Int32](unsafeUninitializedCapacity: keep ? y.count : 0) { _, n in n = keep ? b * tOut * c : 0 }
+        pool(b, x: x.data, y: &y.data, argmax: &idx, keepsArgmax: keep)
         if context.training { argmax = idx }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.count == argmax.count, "MaxPooling1D '\(name)': backward without a matching training forward")
-        let b = dy.shape[0], tIn = t, cc = c, tOut = tOut
+        let b = dy.shape[0]
         var dx = Tensor(uninitializedShape: [b, t, c])             // ck_maxpool_bwd writes every element
-        dx.data.withUnsafeMutableBufferPointer { db in
-            dy.data.withUnsafeBufferPointer { gb in
-                argmax.withUnsafeBufferPointer { ib in
-                    let ds = db.baseAddress!, gs = gb.baseAddress!, ids = ib.baseAddress!
-                    ParallelPair.overHalves(b, split: splits(batch: b)) { r in
-                        ck_maxpool_bwd(Int32(r.count), Int32(tIn), Int32(cc), Int32(poolSize), Int32(strides), Int32(tOut),
-                                       gs + r.lowerBound * tOut * cc, ids + r.lowerBound * tOut * cc, ds + r.lowerBound * tIn * cc)
-                    }
-                }
-            }
-        }
+        route(b, dy: dy.data, argmax: argmax, dx: &dx.data)
         argmax = []
         return dx
+    }
+
+    /// Selects rather than branches (the comparisons are data-dependent coin flips), 8 channels
+    /// per AVX2 instruction when C % 8 == 0; ties keep the first maximum, NaN never wins.
+    private func pool(_ b: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                         argmax: UnsafeMutablePointer<Int32>, keepsArgmax: Bool) {
+        let tIn = t, cc = c, tOut = tOut, poolSize = poolSize, strides = strides
+        // (An empty array's buffer may still have an address: test `keepsArgmax`.)
+        let ids = keepsArgmax ? argmax : nil
+        ParallelPair.overHalves(b, split: splits(batch: b)) { r in
+            ck_maxpool_fwd(Int32(r.count), Int32(tIn), Int32(cc), Int32(poolSize), Int32(strides), Int32(tOut),
+                           x + r.lowerBound * tIn * cc, y + r.lowerBound * tOut * cc,
+                           ids.map { $0 + r.lowerBound * tOut * cc })
+        }
+    }
+
+    /// `dx` from each output's gradient at the position of its maximum.
+    private func route(_ b: Int, dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, dx: UnsafeMutablePointer<Float>) {
+        let tIn = t, cc = c, tOut = tOut, poolSize = poolSize, strides = strides
+        ParallelPair.overHalves(b, split: splits(batch: b)) { r in
+            ck_maxpool_bwd(Int32(r.count), Int32(tIn), Int32(cc), Int32(poolSize), Int32(strides), Int32(tOut),
+                           dy + r.lowerBound * tOut * cc, argmax + r.lowerBound * tOut * cc, dx + r.lowerBound * tIn * cc)
+        }
     }
 }

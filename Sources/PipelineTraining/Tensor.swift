@@ -5,11 +5,14 @@ import PipelineCore
 /// ```swift
 /// var x = Tensor(shape: [128, 500, 32])        // zeros
 /// x[0, 3, 1] = 1                                // index access (slow path: tests, not kernels)
-/// x.data.withUnsafeMutableBufferPointer { … }   // hot loops run over the buffer
+/// Kernels.columnSums(rows: 128 * 500, cols: 32, x.data, ld: 32, into: &sums.data)  // kernels take pointers
 /// ```
 ///
 /// Semantics: value type (copy-on-write through `Array`); `shape` lists every dimension,
-/// batch first. Integer inputs (token ids) are carried as exact `Float`s (ids < 2^24).
+/// batch first. Integer inputs (token ids) are carried as exact `Float`s (ids < 2^24). Kernels
+/// take the values as pointer arguments (`x.data` for an `UnsafePointer`, `&x.data` for an
+/// `UnsafeMutablePointer`, valid for the call only): the layers write their loops as functions
+/// over pointers rather than nesting `withUnsafe…` closures.
 /// Cost: `count` floats. Shape mismatches are programmer errors (precondition).
 public struct Tensor: Sendable, Equatable, Codable {
     public var shape: [Int]
