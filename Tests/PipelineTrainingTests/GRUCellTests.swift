@@ -2,7 +2,7 @@ import Testing
 import PipelineCore
 @testable import PipelineTraining
 
-@Suite struct GRUTests {
+@Suite struct GRUCellTests {
     @Test(arguments: ["gru", "gru_reset_before", "gru_relu_seq", "gru_seq_back", "gru_scalar_h5"])
     func matchesKeras(_ name: String) throws {
         try RecurrentGolden.load(name).verify()

@@ -2,7 +2,7 @@ import Testing
 import PipelineCore
 @testable import PipelineTraining
 
-@Suite struct LSTMTests {
+@Suite struct LSTMCellTests {
     @Test(arguments: ["lstm", "lstm_seq_back", "lstm_scalar_h3"])
     func matchesKeras(_ name: String) throws {
         try RecurrentGolden.load(name).verify()

@@ -2,7 +2,7 @@ import Testing
 import PipelineCore
 @testable import PipelineTraining
 
-@Suite struct RecurrentLayerTests {
+@Suite struct RecurrentTests {
     /// Keras 3: go_backwards with return_sequences returns outputs in processing (reversed) order,
     /// so the last output equals the final state, and it equals reading the reversed input.
     @Test func goBackwardsReadsReversedInputAndReturnsProcessingOrder() throws {

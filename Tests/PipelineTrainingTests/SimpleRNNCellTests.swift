@@ -2,7 +2,7 @@ import Testing
 import PipelineCore
 @testable import PipelineTraining
 
-@Suite struct SimpleRNNTests {
+@Suite struct SimpleRNNCellTests {
     @Test(arguments: ["simple_rnn", "simple_rnn_relu_seq_back", "simple_rnn_scalar_h5"])
     func matchesKeras(_ name: String) throws {
         try RecurrentGolden.load(name).verify()
