@@ -1,3 +1,4 @@
+import PipelineCore
 import PipelineSpec
 /// What a `prepare` or `run` produced: a JSON object for scripts (`--json`) and a short
 /// human summary for the terminal.
