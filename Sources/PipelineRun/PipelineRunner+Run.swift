@@ -57,17 +57,21 @@ extension PipelineRunner {
         let model = try ModelBuilder.build(spec: spec, inputShape: [train.maxlen])
         let seed = spec.seed, batch = t.batchSize, shuffle = t.shuffle
         let fitRange = trainRange
-        let trainData: EpochBatches = { epoch in train.batches(batchSize: batch, shuffle: shuffle, seed: seed, epoch: epoch, range: fitRange) }
+        // The README's stages: rows, a per-epoch seeded permutation (train.shuffle), batches.
+        let trainData: EpochBatches = { epoch in
+            let rows = train.rows(fitRange)
+            return (shuffle ? rows.shuffled(seed: seed, epoch: epoch) : rows).batched(size: batch)
+        }
         var valData: EpochBatches?
         if let r = valRange {
-            valData = { _ in train.batches(batchSize: batch, shuffle: false, range: r) }
+            valData = { _ in train.rows(r).batched(size: batch) }
         }
         let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
         let (history, fitSeconds) = try await trainer.fit(model, train: t, trainData: trainData, validationData: valData, resuming: resuming)
 
         var extra: [String: JSONValue] = [:]
         if let test {
-            let logs = try await model.evaluate(data: test.batches(batchSize: batch, shuffle: false))
+            let logs = try await model.evaluate(data: test.rows().batched(size: batch))
             for k in logs.keys { extra["test_" + k] = .number(logs[k]!) }
         }
         var stats: [(String, String)] = [("source", opener.displayName), ("train samples", "\(trainRange.count)"),

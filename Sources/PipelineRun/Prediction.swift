@@ -138,7 +138,7 @@ public struct Prediction {
             reviews.sort { ($0.label, $0.id) < ($1.label, $1.id) }
             let ds = EncodedDataset(reviews: reviews, vocabulary: try vocabulary, maxlen: t.maxlen ?? 500,
                                     padding: t.padding, truncating: t.truncating)
-            let logs = try await model.evaluate(data: ds.batches(batchSize: spec.train?.batchSize ?? 128, shuffle: false))
+            let logs = try await model.evaluate(data: ds.rows().batched(size: spec.train?.batchSize ?? 128))
             var o: [String: JSONValue] = ["samples": .int(ds.count), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }
             return .object(o)
@@ -168,7 +168,7 @@ public struct Prediction {
         guard case .object(let o) = v else { return v.text }
         return o.keys.sorted().map { k in
             let s = o[k]!
-            if let d = s.double, case .number = s { return "\(k): \(String(format: "%.4f", d))" }
+            if let d = s.double, !s.isIntegerNumber { return "\(k): \(String(format: "%.4f", d))" }
             return "\(k): \(s.string ?? s.text)"
         }.joined(separator: ", ")
     }

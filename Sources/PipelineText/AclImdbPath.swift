@@ -1,6 +1,6 @@
 import PipelineCore
 
-/// Classifies archive paths of the aclImdb dataset.
+/// Classifies archive paths of the aclImdb dataset (internal: the public stage is ``AsyncSequence/aclImdbReviews(splits:)``).
 ///
 /// ```swift
 /// try AclImdbPath.parse("aclImdb/train/pos/123_9.txt")   // (train, label 1, id 123, rating 9)
@@ -14,15 +14,15 @@ import PipelineCore
 /// directories) is not a review and gives `nil`. A review whose file name is not
 /// `ID_RATING.txt` with two non-negative decimal integers throws an ``InputError`` naming the path.
 /// Cost: a scan of the path's bytes.
-public enum AclImdbPath {
-    public struct Parsed: Sendable, Equatable {
-        public var split: ReviewSplit
-        public var label: Int
-        public var id: Int
-        public var rating: Int
+enum AclImdbPath {
+    struct Parsed: Sendable, Equatable {
+        var split: ReviewSplit
+        var label: Int
+        var id: Int
+        var rating: Int
     }
 
-    public static func parse(_ path: String) throws -> Parsed? {
+    static func parse(_ path: String) throws -> Parsed? {
         var bytes = path
         return try bytes.withUTF8 { try parse(utf8: $0, path: path) }
     }

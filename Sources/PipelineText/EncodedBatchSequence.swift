@@ -1,42 +1,29 @@
 import PipelineCore
 
-/// The trainer's view of an ``EncodedDataset``: ``Batch``es with `x` `[B, maxlen]` ids as `Float`
-/// (exact below 2^24) and `y` `[B, 1]` labels.
+/// The trainer's view of ``EncodedRows``: ``Batch``es with `x` `[B, maxlen]` ids as `Float`
+/// (exact below 2^24) and `y` `[B, 1]` labels. Made by ``EncodedRows/batched(size:dropRemainder:)``.
 ///
 /// ```swift
-/// for try await b in data.batches(batchSize: 128, shuffle: true, seed: 7, epoch: 2, range: 0..<20_000) {
+/// for try await b in data.rows(0..<20_000).shuffled(seed: 7, epoch: 2).batched(size: 128) {
 ///     b.xShape   // [128, 500]; the last batch holds the remainder unless dropRemainder
 /// }
 /// ```
 ///
-/// Semantics: the rows of `range`, in order or (shuffle) in a uniform permutation drawn from
-/// `SeededRandom(seed:stage: "batches", epoch:)` — a pure function of (seed, epoch, range).
-/// `sampleOffset` is the batch's first position in the epoch's order. Resuming mid-epoch:
-/// ``Iterator/skip(batches:)``. Cost: one permutation per iterator, one `Float` copy per batch.
-/// Never fails.
+/// Semantics: the rows in ``EncodedRows/order``; `sampleOffset` is the batch's first position in
+/// the epoch's order. Resuming mid-epoch: ``Iterator/skip(batches:)``. Cost: one permutation per
+/// iterator, one `Float` copy per batch. Never fails.
 public struct EncodedBatchSequence: AsyncSequence, Sendable {
     public typealias Element = Batch
-    let dataset: EncodedDataset
+    let rows: EncodedRows
     let batchSize: Int
-    let shuffle: Bool
-    let seed: UInt64
-    let epoch: Int
-    let range: Range<Int>
     let dropRemainder: Bool
 
     /// The row indices of one epoch, in order.
-    public var order: [Int] {
-        var rows = Array(range)
-        if shuffle {
-            var rng = SeededRandom(seed: seed, stage: "batches", epoch: epoch)
-            rows.shuffle(using: &rng)
-        }
-        return rows
-    }
+    public var order: [Int] { rows.order }
 
     /// Batches in one epoch.
     public var batchCount: Int {
-        dropRemainder ? range.count / batchSize : (range.count + batchSize - 1) / batchSize
+        dropRemainder ? rows.range.count / batchSize : (rows.range.count + batchSize - 1) / batchSize
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -74,6 +61,6 @@ public struct EncodedBatchSequence: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(dataset: dataset, order: order, batchSize: batchSize, dropRemainder: dropRemainder)
+        Iterator(dataset: rows.dataset, order: order, batchSize: batchSize, dropRemainder: dropRemainder)
     }
 }

@@ -6,7 +6,7 @@ import PipelineCore
 /// ```swift
 /// let train = try EncodedDataset.load(directory: "data/imdb", split: .train)
 /// let (fit, val) = Split.lastFraction(count: train.count, fraction: 0.2)   // Keras validation_split
-/// for try await batch in train.batches(batchSize: 128, shuffle: true, seed: 1, epoch: e, range: fit) { … }
+/// for try await batch in train.rows(fit).shuffled(seed: 1, epoch: e).batched(size: 128) { … }
 /// ```
 ///
 /// Semantics: row `i` is `x[i*maxlen ..< (i+1)*maxlen]` with label `y[i]`. Built from `.npy`
@@ -64,13 +64,11 @@ public struct EncodedDataset: Sendable, Equatable {
     /// Row `i` of the id matrix.
     public func row(_ i: Int) -> ArraySlice<Int32> { x[i * maxlen..<(i + 1) * maxlen] }
 
-    /// Trainer batches over `range` (all rows when nil), see ``EncodedBatchSequence``.
+    /// Shorthand for `rows(range)`, `.shuffled(seed:epoch:)` when `shuffle`, then
+    /// `.batched(size:dropRemainder:)` (see ``EncodedRows``).
     public func batches(batchSize: Int, shuffle: Bool, seed: UInt64 = 0, epoch: Int = 0,
                         range: Range<Int>? = nil, dropRemainder: Bool = false) -> EncodedBatchSequence {
-        let r = range ?? 0..<count
-        precondition(batchSize > 0, "batch size must be > 0")
-        precondition(r.lowerBound >= 0 && r.upperBound <= count, "range \(r) outside 0..<\(count)")
-        return EncodedBatchSequence(dataset: self, batchSize: batchSize, shuffle: shuffle, seed: seed,
-                                    epoch: epoch, range: r, dropRemainder: dropRemainder)
+        let r = rows(range)
+        return (shuffle ? r.shuffled(seed: seed, epoch: epoch) : r).batched(size: batchSize, dropRemainder: dropRemainder)
     }
 }

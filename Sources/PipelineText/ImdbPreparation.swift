@@ -38,70 +38,81 @@ public func prepareImdb<Source: AsyncSequence>(
 ) async throws -> ImdbPreparationResult where Source.Element == DataEntry {
     try options.validate()
     try Directories.make(directory)
-    let spill = try SpillFile(directory: directory)
-    let counter = ParallelTokenCounter(standardization: options.standardization, spill: spill)
+    let tokenized = try await source.aclImdbReviews()
+        .tokenized(options.standardization, spillDirectory: directory, progress: progress)   // pass 1
+    return try tokenized.prepare(into: directory, options: options, provenance: provenance)  // pass 2
+}
 
-    // Pass 1: tokenize (two cores), count training words, spill provisional ids.
-    for try await entry in source {
-        guard let p = try AclImdbPath.parse(entry.path) else { continue }
-        try counter.add(entry, p)
-        progress?.advance(items: 1, bytes: entry.data.count)
-    }
-    try counter.flush()
-    try spill.flush()
-    let records = counter.records
-    guard records.contains(where: { $0.split == .train }) else {
-        throw InputError("no training reviews in the source", field: "source",
-                         hint: "expected entries like aclImdb/train/pos/123_9.txt and aclImdb/train/neg/…")
-    }
-
-    // Rank the vocabulary and map spilled ids to final ids (-1: drop).
-    let (table, globalOfSpilled) = counter.merge()
-    let order = VocabularyBuilder.rank(table, limit: options.index.storedWords)
-    var finalOfGlobal = [Int32](repeating: options.index.id(forRank: -1), count: table.count)
-    for (r, id) in order.enumerated() { finalOfGlobal[Int(id)] = options.index.id(forRank: r) }
-    let finalId = globalOfSpilled.map { finalOfGlobal[Int($0)] }
-    let distinct = (0..<table.count).reduce(0) { $0 + (table.counts[$1] > 0 ? 1 : 0) }
-    // The vocabulary, its JSON and hash are built on another thread while pass 2 runs (it only
-    // needs `finalId`); the files are still written after pass 2, so a failure leaves none.
-    let words = WorkerThread(name: "imdb-vocabulary")
-    defer { words.stop() }
-    var built: Result<(Vocabulary, json: [UInt8], hash: String), any Error> = .failure(CancellationError())
-    words.submit {
-        built = Result {
-            let v = try Vocabulary(words: order.map { table.keyString(Int($0)) },
-                                   counts: order.map { Int(table.counts[Int($0)]) },
-                                   standardization: options.standardization, index: options.index)
-            return (v, v.jsonBytes(), v.hash)
+extension TokenizedReviews {
+    /// Pass 2 of ``prepareImdb(source:into:options:provenance:progress:)``: ranks the training
+    /// words into a ``Vocabulary`` (`options.index`), then per split orders, shuffles, encodes and
+    /// pads the rows and writes `x_<split>.npy`, `y_<split>.npy`, `vocab.json` and `meta.json`
+    /// into `directory`. `options.standardization` must be the one the reviews were tokenized
+    /// with (it is recorded in `vocab.json`). Errors: ``InputError`` when there are no training
+    /// reviews; ``IOFailure`` for the files (none is left half-written).
+    public func prepare(into directory: String, options: ImdbPrepareOptions = .init(),
+                        provenance: ImdbProvenance = .init()) throws -> ImdbPreparationResult {
+        try options.validate()
+        guard options.standardization == standardization else {
+            throw InputError("options.standardization differs from the one the reviews were tokenized with",
+                             field: "standardization", hint: "pass the same TextStandardization to tokenized(_:) and prepare(into:options:)")
         }
-    }
-    // Pass 2: per split, order, encode, pad, stream out.
-    let writer = RowWriter(spill: spill, finalId: finalId, startChar: options.index.startChar, options: options)
-    defer { writer.close() }
-    var summaries: [ImdbPreparationResult.SplitSummary] = []
-    var files: [String] = []
-    for split in ReviewSplit.allCases {
-        var rows = records.filter { $0.split == split }
-        if rows.isEmpty { continue }
-        rows.sort { ($0.label, $0.id) < ($1.label, $1.id) }
-        if options.shuffle {
-            var rng = SeededRandom(seed: options.seed, stage: "imdb-\(split.rawValue)")
-            rows.shuffle(using: &rng)
+        precondition(!prepared, "prepare(into:) runs once per tokenization (the word tables are merged in place)")
+        prepared = true
+        let records = counter.records
+        guard records.contains(where: { $0.split == .train }) else {
+            throw InputError("no training reviews in the source", field: "source",
+                             hint: "expected entries like aclImdb/train/pos/123_9.txt and aclImdb/train/neg/…")
         }
-        let x = "\(directory)/x_\(split.rawValue).npy", y = "\(directory)/y_\(split.rawValue).npy"
-        summaries.append(try writer.write(rows, split: split, x: x, y: y))
-        files += [x, y]
-    }
 
-    words.wait()
-    let (vocabulary, vocabularyJSON, vocabularyHash) = try built.get()
-    let vocabPath = "\(directory)/vocab.json", metaPath = "\(directory)/meta.json"
-    try AtomicFile.write(vocabularyJSON, to: vocabPath)
-    let tokensCut = counter.cutTokens
-    try AtomicFile.write(imdbMetaJSON(summaries, vocabulary: vocabulary, vocabularyHash: vocabularyHash, distinct: distinct,
-                                      tokensCut: tokensCut, options: options, provenance: provenance), to: metaPath)
-    return ImdbPreparationResult(splits: summaries, vocabulary: vocabulary, distinctWords: distinct,
-                                 files: files + [vocabPath, metaPath], tokensCut: tokensCut)
+        // Rank the vocabulary and map spilled ids to final ids (-1: drop).
+        let (table, globalOfSpilled) = counter.merge()
+        let order = VocabularyBuilder.rank(table, limit: options.index.storedWords)
+        var finalOfGlobal = [Int32](repeating: options.index.id(forRank: -1), count: table.count)
+        for (r, id) in order.enumerated() { finalOfGlobal[Int(id)] = options.index.id(forRank: r) }
+        let finalId = globalOfSpilled.map { finalOfGlobal[Int($0)] }
+        let distinct = (0..<table.count).reduce(0) { $0 + (table.counts[$1] > 0 ? 1 : 0) }
+        // The vocabulary, its JSON and hash are built on another thread while pass 2 runs (it only
+        // needs `finalId`); the files are still written after pass 2, so a failure leaves none.
+        let words = WorkerThread(name: "imdb-vocabulary")
+        defer { words.stop() }
+        var built: Result<(Vocabulary, json: [UInt8], hash: String), any Error> = .failure(CancellationError())
+        words.submit {
+            built = Result {
+                let v = try Vocabulary(words: order.map { table.keyString(Int($0)) },
+                                       counts: order.map { Int(table.counts[Int($0)]) },
+                                       standardization: options.standardization, index: options.index)
+                return (v, v.jsonBytes(), v.hash)
+            }
+        }
+        // Pass 2: per split, order, encode, pad, stream out.
+        let writer = RowWriter(spill: spill, finalId: finalId, startChar: options.index.startChar, options: options)
+        defer { writer.close() }
+        var summaries: [ImdbPreparationResult.SplitSummary] = []
+        var files: [String] = []
+        for split in ReviewSplit.allCases {
+            var rows = records.filter { $0.split == split }
+            if rows.isEmpty { continue }
+            rows.sort { ($0.label, $0.id) < ($1.label, $1.id) }
+            if options.shuffle {
+                var rng = SeededRandom(seed: options.seed, stage: "imdb-\(split.rawValue)")
+                rows.shuffle(using: &rng)
+            }
+            let x = "\(directory)/x_\(split.rawValue).npy", y = "\(directory)/y_\(split.rawValue).npy"
+            summaries.append(try writer.write(rows, split: split, x: x, y: y))
+            files += [x, y]
+        }
+
+        words.wait()
+        let (vocabulary, vocabularyJSON, vocabularyHash) = try built.get()
+        let vocabPath = "\(directory)/vocab.json", metaPath = "\(directory)/meta.json"
+        try AtomicFile.write(vocabularyJSON, to: vocabPath)
+        let tokensCut = counter.cutTokens
+        try AtomicFile.write(imdbMetaJSON(summaries, vocabulary: vocabulary, vocabularyHash: vocabularyHash, distinct: distinct,
+                                          tokensCut: tokensCut, options: options, provenance: provenance), to: metaPath)
+        return ImdbPreparationResult(splits: summaries, vocabulary: vocabulary, distinctWords: distinct,
+                                     files: files + [vocabPath, metaPath], tokensCut: tokensCut)
+    }
 }
 
 /// Where a review's provisional ids sit in the spill file.
@@ -112,4 +123,3 @@ struct ReviewRecord {
     var offset: Int
     var length: Int32
 }
-
