@@ -60,10 +60,12 @@ extension Sequential {
     }
 
     func checkTargets(_ batch: Batch, prediction y: Tensor) throws {
-        guard batch.y.count == y.count else {
-            throw InputError("batch targets of shape \(batch.yShape) do not match the model output \(Self.kerasShape(outputShape ?? []))",
-                             hint: "the last layer's units must match the targets")
+        guard batch.y.count == loss.targetCount(for: y) else {
+            throw InputError("batch targets of shape \(batch.yShape) do not match the model output \(Self.kerasShape(outputShape ?? [])) for \(loss.name)",
+                             hint: loss.isCategorical ? "sparse_categorical_crossentropy takes class ids [B] or [B, 1]; categorical_crossentropy one-hot rows [B, C]"
+                                                      : "the last layer's units must match the targets")
         }
+        try loss.validateTargets(batch.y, shape: batch.yShape, prediction: y, sampleOffset: batch.sampleOffset)
     }
 
     /// Trains for `epochs` epochs, as Keras' `fit`, and returns the ``History``.

@@ -168,9 +168,7 @@ extension Sequential {
     public var modelConfig: ModelConfig {
         var compile: ModelConfig.CompileConfig?
         if let optimizer {
-            var fromLogits = false
-            if case .binaryCrossentropy(let logits) = loss { fromLogits = logits }
-            compile = .init(optimizer: optimizer.config, loss: loss.name, fromLogits: fromLogits, metrics: metrics.map(\.name))
+            compile = .init(optimizer: optimizer.config, loss: loss.name, fromLogits: loss.fromLogits, metrics: metrics.map(\.name))
         }
         return ModelConfig(name: name, layers: layers.map { .init(className: $0.kind, config: $0.config) },
                            inputShape: inputShape ?? [], seed: seed, compile: compile)
