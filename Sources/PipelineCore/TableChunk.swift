@@ -19,9 +19,12 @@ public struct TableChunk: Sendable, Equatable {
     public var source: String
     public var columns: [String]
     public var columnNumbers: [Int]
-    /// Name and 1-based position of the timestamp column in the source, if any.
+    /// Name and 1-based position of the timestamp column in the source, if any (for a time
+    /// assembled from several columns: their names joined by `+`, and the first one's position).
     public var timestampColumn: String?
     public var timestampColumnNumber: Int?
+    /// How the timestamps were read (a pattern, a named format, or `columns`), if any.
+    public var timestampFormat: String?
     public var values: [Float]
     public var timestamps: [Int64]
     public var lines: [Int]
@@ -46,6 +49,7 @@ public struct TableChunk: Sendable, Equatable {
     public func emptyCopy() -> TableChunk {
         var c = TableChunk(source: source, columns: columns, columnNumbers: columnNumbers)
         c.timestampColumn = timestampColumn; c.timestampColumnNumber = timestampColumnNumber
+        c.timestampFormat = timestampFormat
         return c
     }
 

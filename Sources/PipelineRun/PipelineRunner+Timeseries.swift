@@ -11,8 +11,24 @@ extension PipelineRunner {
         let encoding: CSVEncoding = switch t.encoding { case .auto: .auto; case .utf8: .utf8; case .latin1: .latin1 }
         return CSVReadOptions(source: source, delimiter: t.delimiter.utf8.first!, encoding: encoding,
                               missingValues: t.missingValues, missing: .keep,
-                              timestampColumn: t.timestampColumn, timestampFormat: t.timestampFormat,
-                              columns: t.columns, maxLineBytes: t.maxLineBytes)
+                              time: t.time, columns: t.columns, maxLineBytes: t.maxLineBytes)
+    }
+
+    /// What the run read as time and features, so a guess is never silent: `time: year+month+day+hour
+    /// (columns, detected), step 1 h (detected); features: No, pm2.5, …`.
+    static func timeSummary(_ meta: WeatherPreparation.Meta, _ t: TimeseriesSpec) -> String {
+        var s: String
+        if let column = meta.timeColumn {
+            let detected = t.time == .auto || { if case .column(_, nil) = t.time { return true }; return false }()
+            s = "time: \(column) (\(meta.timeFormat ?? "?")\(detected ? ", detected" : ""))"
+            if let step = meta.timeStepSeconds {
+                s += ", step \(TimeStep.describe(step))\(meta.timeStepDetected == true ? " (detected)" : "")"
+            }
+        } else {
+            s = "time: row order (no timestamp column\(t.time == .auto ? " found" : ""); rows taken as evenly spaced)"
+        }
+        if t.columns == nil { s += "; features: " + meta.columns.joined(separator: ", ") }
+        return s
     }
 
     /// The preparation settings of the spec: windows, ranges, policies.
@@ -24,7 +40,7 @@ extension PipelineRunner {
         o.batchSize = spec.train?.batchSize ?? 128
         o.stepsPerEpoch = spec.train?.stepsPerEpoch ?? 500
         o.targetColumn = t.target
-        o.timeStep = Int64(t.stepSeconds)
+        o.timeStep = t.stepSeconds
         o.timePolicy = t.timeAxis
         o.missing = t.missing
         o.maxRepairedFraction = t.maxRepairedFraction
@@ -57,7 +73,8 @@ extension PipelineRunner {
         ])
         var summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
             + "(\(String(format: "%.2f", meta.baselineMAECelsius)) °C)"
-        if let repairs = RepairLimit(maxFraction: t.maxRepairedFraction, step: Int64(t.stepSeconds))
+        summary += "; " + Self.timeSummary(meta, t)
+        if let repairs = RepairLimit(maxFraction: t.maxRepairedFraction, step: meta.timeStepSeconds ?? 0)
             .summary(meta.counts, rows: meta.rows, gridGaps: meta.gridGaps ?? 0) { summary += "; " + repairs }
         return (meta, json, summary)
     }

@@ -1,4 +1,5 @@
 import PipelineCore
+import PipelineIO
 import PipelineTimeseries
 import Yams
 
@@ -13,6 +14,13 @@ import Yams
 ///   delay: 144              # 24 hours ahead
 ///   ranges: {train: [0, 200000], validation: [200001, 300000], test: [300001, null]}
 /// ```
+/// The time axis (`time:`, see ``CSVTime``): `auto` (the default: `Date Time`, else a column
+/// whose cells parse as timestamps, else year/month/day[/hour[/minute]] columns, else row
+/// order), `row_order`, `{column: NAME, format: FORMAT}` (format optional: detected), or
+/// `{columns: {year: …, month: …, day: …, hour: …}}`. The older `timestamp_column` and
+/// `timestamp_format` keys mean `{column: …, format: …}`. `step_seconds` is `auto` (the default:
+/// the most common gap of the first rows, ``TimeStep``) or a number of seconds.
+///
 /// Row ranges are inclusive of both ends, as the book's `min_index`/`max_index`; `fractions`
 /// (`{train: 0.5, validation: 0.25}`, test the rest) is the alternative for files of other sizes.
 ///
@@ -48,14 +56,14 @@ public struct TimeseriesSpec: Sendable, Equatable {
         }
     }
 
-    public var timestampColumn: String
-    public var timestampFormat: String
+    /// Where each row's time comes from (the CSV reader's own option type).
+    public var time: CSVTime
     public var columns: [String]?
     public var delimiter: String
     public var encoding: Encoding
     public var missingValues: [String]
     public var missing: MissingValuePolicy
-    public var stepSeconds: Int
+    public var stepSeconds: TimeStep
     public var timeAxis: TimeAxisPolicy
     public var target: String
     public var lookback: Int
@@ -67,20 +75,20 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var maxRepairedFraction: Double
     public var maxTableBytes: Int
 
-    static let keys = ["timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
+    static let keys = ["time", "timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
                        "missing", "step_seconds", "time_axis", "target", "lookback", "step", "delay", "ranges",
                        "fractions", "shuffle", "max_line_bytes", "max_repaired_fraction", "max_table_bytes"]
 
     init(_ m: SpecMap) throws {
-        timestampColumn = try m.string("timestamp_column", default: "Date Time")
-        timestampFormat = try m.string("timestamp_format", default: "dd.MM.yyyy HH:mm:ss")
+        time = try TimeseriesSpec.time(m)
         columns = try m.strings("columns")
         delimiter = try m.string("delimiter", default: ",")
         if delimiter.utf8.count != 1 { throw m.fail("delimiter", "must be a single character") }
         encoding = try m.choice("encoding", default: .auto)
         missingValues = try m.strings("missing_values") ?? ["-9999", "NA", ""]
         missing = try m.choice("missing", default: .interpolate, among: TimeseriesSpec.missingChoices)
-        stepSeconds = try m.int("step_seconds", default: 600, min: 1)
+        stepSeconds = try m.string("step_seconds") == "auto" ? .auto
+            : (try m.int("step_seconds", min: 1)).map { .seconds(Int64($0)) } ?? .auto
         timeAxis = try m.choice("time_axis", default: .error)
         target = try m.string("target", default: "T (degC)")
         lookback = try m.int("lookback", default: 1440, min: 1)
@@ -132,10 +140,11 @@ public struct TimeseriesSpec: Sendable, Equatable {
         case let .fractions(t, v):
             rangeNode = ("fractions", Y.map([("train", Y.num(t)), ("validation", Y.num(v))]))
         }
-        return Y.map([("timestamp_column", Y.str(timestampColumn)), ("timestamp_format", Y.str(timestampFormat)),
+        let stepNode: Node = switch stepSeconds { case .auto: Y.str("auto"); case .seconds(let s): Y.int(Int(s)) }
+        return Y.map([("time", TimeseriesSpec.yaml(time)),
                       ("columns", Y.opt(columns, Y.strs)), ("delimiter", Y.str(delimiter)),
                       ("encoding", Y.str(encoding.rawValue)), ("missing_values", Y.strs(missingValues)),
-                      ("missing", Y.str(missing.rawValue)), ("step_seconds", Y.int(stepSeconds)),
+                      ("missing", Y.str(missing.rawValue)), ("step_seconds", stepNode),
                       ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
                       ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
                       rangeNode, ("shuffle", Y.bool(shuffle)), ("max_line_bytes", Y.int(maxLineBytes)),

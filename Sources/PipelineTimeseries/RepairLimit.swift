@@ -69,7 +69,7 @@ public struct RepairLimit: Sendable, Equatable {
         return parts.isEmpty ? "no rows inserted or dropped" : parts.joined(separator: ", ")
     }
 
-    static func percent(_ part: Int, _ whole: Int) -> String {
+    public static func percent(_ part: Int, _ whole: Int) -> String {
         percent(whole > 0 ? Double(part) / Double(whole) : 0)
     }
 

@@ -102,10 +102,13 @@ public struct TimeAxisChecker: Sendable {
     }
 
     private func problem(_ c: TableChunk, _ r: Int, _ prev: Int64, _ d: Int64) -> InputError {
-        let what: String
+        var what: String
         if d == 0 { what = "duplicate timestamp" } else if d < 0 { what = "timestamps go backwards" } else if d < step {
             what = "timestamp comes \(d) s after the previous one, less than the step of \(step) s"
         } else { what = "gap in the time axis: \(d / step - 1) row(s) missing" }
+        if let change = DaylightSaving.transition(previous: prev, delta: d, step: step) {
+            what = "a daylight-saving change (\(change)) in local time: " + what
+        }
         return InputError("\(what) (previous: \(TimeAxisChecker.format(prev)) on line \(lastLine))",
                           at: SourceLocation(file: c.source, line: c.lines[r] == 0 ? nil : c.lines[r],
                                              column: c.timestampColumnNumber),

@@ -24,13 +24,14 @@ import PipelineCore
 /// range of Float32 (`file:line:column`); ``IOFailure`` when the directory cannot be written.
 public enum WeatherPreparation {
     /// The book's defaults: lookback 1440 (10 days), step 6 (hourly), delay 144 (24 h),
-    /// batch 128, 500 steps per epoch, target `T (degC)`, the book's ranges, 600 s time step,
+    /// batch 128, 500 steps per epoch, target `T (degC)`, the book's ranges, 600 s time step
+    /// (``TimeStep/auto`` takes the most common gap of the first rows instead),
     /// time policy `error`, missing values `interpolate`.
     public struct Options: Codable, Sendable, Equatable {
         public var lookback = 1440, step = 6, delay = 144, batchSize = 128, stepsPerEpoch = 500
         public var targetColumn = "T (degC)"
         public var ranges = WindowRanges.book
-        public var timeStep: Int64 = 600
+        public var timeStep = TimeStep.seconds(600)
         public var timePolicy = TimeAxisPolicy.error
         public var missing = MissingValuePolicy.interpolate
         /// Rows inserted plus dropped by the repairs, as a share of the rows read (``RepairLimit``).
@@ -75,6 +76,13 @@ public enum WeatherPreparation {
         public var rowsRead: Int?
         /// Places where consecutive rows are not one time step apart after the repairs.
         public var gridGaps: Int?
+        /// The time step in seconds, and whether it was detected (`step_seconds: auto`); nil without timestamps.
+        public var timeStepSeconds: Int64?
+        public var timeStepDetected: Bool?
+        /// Where the time came from (a column, or part columns joined by `+`) and how it was
+        /// read (a pattern, a named format, or `columns`); nil in row order.
+        public var timeColumn: String?
+        public var timeFormat: String?
     }
 
     /// 64 MiB: see ``Options/maxTableBytes``.
@@ -85,7 +93,8 @@ public enum WeatherPreparation {
     public static func prepare<S: AsyncSequence>(_ chunks: S, options o: Options, to directory: String) async throws -> Meta
     where S.Element == TableChunk {
         var table: TableChunk?
-        var axis = TimeAxisChecker(step: o.timeStep, policy: o.timePolicy, maxRepairedFraction: o.maxRepairedFraction)
+        var axis: TimeAxisChecker?                         // made from the first chunk with timestamps
+        var step: (step: Int64, detected: Bool)?
         var filler = MissingValueFiller(policy: o.missing)
         func add(_ c: TableChunk?) throws {
             guard let c else { return }
@@ -93,7 +102,11 @@ public enum WeatherPreparation {
             try table!.append(c, maxBytes: o.maxTableBytes, key: maxTableBytesKey)
         }
         for try await chunk in chunks {
-            let checked = chunk.timestamps.isEmpty ? chunk : try axis.push(chunk)
+            if axis == nil && !chunk.timestamps.isEmpty {
+                step = try o.timeStep.resolve(chunk, tolerance: o.maxRepairedFraction)
+                axis = TimeAxisChecker(step: step!.step, policy: o.timePolicy, maxRepairedFraction: o.maxRepairedFraction)
+            }
+            let checked = chunk.timestamps.isEmpty ? chunk : try axis!.push(chunk)
             try add(try filler.push(checked))
         }
         try add(try filler.finish())
@@ -102,9 +115,9 @@ public enum WeatherPreparation {
             throw InputError("unknown target column", at: SourceLocation(file: t.source), field: "target_column",
                              value: o.targetColumn, hint: "columns are " + t.columns.map { "'\($0)'" }.joined(separator: ", "))
         }
-        let limit = RepairLimit(maxFraction: o.maxRepairedFraction, step: o.timeStep)
+        let limit = RepairLimit(maxFraction: o.maxRepairedFraction, step: step?.step ?? 0)
         try limit.check(t.counts, rows: t.rowCount, source: t.source)
-        let gridGaps = t.timestamps.isEmpty ? 0 : RepairLimit.gridGaps(t.timestamps, step: o.timeStep)
+        let gridGaps = step.map { RepairLimit.gridGaps(t.timestamps, step: $0.step) } ?? 0
         var o = o
         if let f = o.fractions { o.ranges = .fractions(train: f.train, validation: f.validation, rows: t.rowCount) }
         let trainEnd = min(o.ranges.train.maxIndex ?? t.rowCount, t.rowCount)
@@ -148,7 +161,9 @@ public enum WeatherPreparation {
                         missingPolicy: o.missing, timePolicy: o.timePolicy, counts: t.counts,
                         firstTimestamp: t.timestamps.first, lastTimestamp: t.timestamps.last,
                         baselineMAE: mae, baselineMAEAllWindows: allWindows, baselineMAECelsius: mae * norm.std[target],
-                        rowsRead: RepairLimit.rowsRead(t.counts, rows: t.rowCount), gridGaps: gridGaps)
+                        rowsRead: RepairLimit.rowsRead(t.counts, rows: t.rowCount), gridGaps: gridGaps,
+                        timeStepSeconds: step?.step, timeStepDetected: step?.detected,
+                        timeColumn: t.timestampColumn, timeFormat: t.timestampFormat)
         // Encode everything before the first byte is written: an encoding failure leaves nothing.
         let normJSON = try json(norm, snakeCase: false), windowsJSON = try json(windows), metaJSON = try json(meta)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {

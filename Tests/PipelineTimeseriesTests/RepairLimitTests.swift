@@ -31,26 +31,41 @@ func files(in dir: String) -> [String] {
 @Suite struct RepairLimitTests {
     @Test func fillWithAWrongStepIsRefusedAndWritesNothing() async throws {
         var o = smallWindows()
-        o.timePolicy = .fill; o.timeStep = 60                      // the file's step is 600 s
+        o.timePolicy = .fill; o.timeStep = .seconds(60)                      // the file's step is 600 s
         let dir = try temporaryDirectory()
         do {
             _ = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 300), name: "w.csv"), options: o, to: dir)
             Issue.record("no error")
         } catch let e as InputError {
+            // The step is checked against the first rows before any is repaired (TimeStep).
+            #expect(e.location == SourceLocation(file: "w.csv", line: 2))
+            #expect(e.field == "step_seconds" && e.value == "60" && e.message.contains("disagrees with the data"))
+            #expect(e.message.contains("100 % are 600 s apart"))
+            #expect(e.hint?.contains("step_seconds: 600") == true)
+        }
+        #expect(files(in: dir).isEmpty)
+        // With the right step, a gap of a third of the file is refused by the repair limit.
+        o.timeStep = .seconds(600)
+        do {
+            _ = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 300, skip: Set(100..<200)), name: "w.csv"),
+                                                     options: o, to: dir)
+            Issue.record("no error")
+        } catch let e as InputError {
             #expect(e.location == SourceLocation(file: "w.csv"))
-            #expect(e.message.contains("time_axis inserted 2691 rows in 299 gaps"))
-            #expect(e.message.contains("2691 of 300 rows read (897 %)"))
+            #expect(e.message.contains("time_axis inserted 100 rows in 1 gap"))
+            #expect(e.message.contains("100 of 200 rows read (50 %)"))
             #expect(e.message.contains("max_repaired_fraction 0.01 (1 %)"))
-            #expect(e.hint?.contains("check step_seconds (60 s)") == true)
+            #expect(e.hint?.contains("check step_seconds (600 s)") == true)
             #expect(e.hint?.contains("timeseries.max_repaired_fraction") == true)
         }
         #expect(files(in: dir).isEmpty)
+        o.timeStep = .seconds(60)
         // Raised to 100 %, a share of 897 % is still refused; 10 % of rows inserted passes at 0.1.
         o.maxRepairedFraction = 1
         await #expect(throws: InputError.self) {
             _ = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 300)), options: o, to: dir)
         }
-        o.timeStep = 600; o.maxRepairedFraction = 0.1
+        o.timeStep = .seconds(600); o.maxRepairedFraction = 0.1
         let meta = try await WeatherPreparation.prepare(try csvChunks(weatherCSV(rows: 300, skip: Set(100..<120))), options: o, to: dir)
         #expect(meta.counts.rowsInserted == 20 && meta.rowsRead == 280 && meta.rows == 300 && meta.gridGaps == 0)
     }
@@ -104,7 +119,7 @@ func files(in dir: String) -> [String] {
         var axis = TimeAxisChecker(step: 1, policy: .fill, maxRepairedFraction: 1)
         let chunk = try await CSVFile.collect(try csvChunks(text, name: "y.csv"))
         #expect(throws: InputError.self) { _ = try axis.push(chunk) }
-        var o = smallWindows(); o.timePolicy = .fill; o.timeStep = 1; o.maxRepairedFraction = 1
+        var o = smallWindows(); o.timePolicy = .fill; o.timeStep = .seconds(1); o.maxRepairedFraction = 1
         do {
             _ = try await WeatherPreparation.prepare(try csvChunks(text, name: "y.csv"), options: o, to: try temporaryDirectory())
             Issue.record("no error")

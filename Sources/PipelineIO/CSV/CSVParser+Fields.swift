@@ -38,23 +38,20 @@ extension CSVParser {
     func resolveRoles(firstRow: [[UInt8]]) throws {
         let h = header!
         var roles = [Int32](repeating: -1, count: h.names.count)
-        var tsIndex: Int?
-        if let name = o.timestampColumn {
-            tsIndex = try h.index(of: name, field: "timestamp_column", source: o.source)
-            roles[tsIndex!] = -2
-        }
+        let timeFields = try resolveTime(&roles, firstRow: firstRow)
         var chosen: [Int] = []
         if let wanted = o.columns {
             for name in wanted {
                 let i = try h.index(of: name, field: "columns", source: o.source)
-                if i == tsIndex || chosen.contains(i) {
-                    throw InputError(i == tsIndex ? "the timestamp column cannot be a feature" : "column listed twice",
-                                     at: SourceLocation(file: o.source, line: 1), field: "columns", value: name)
+                if roles[i] == -2 || chosen.contains(i) {
+                    throw InputError(roles[i] == -2 ? "the timestamp column cannot be a feature" : "column listed twice",
+                                     at: SourceLocation(file: o.source, line: 1), field: "columns", value: name,
+                                     hint: roles[i] == -2 ? "its cells are timestamps, not numbers; calendar features come from timeseries.calendar" : nil)
                 }
                 chosen.append(i)
             }
         } else {
-            for i in h.names.indices where i != tsIndex && i < firstRow.count {
+            for i in h.names.indices where !timeFields.contains(i) && i < firstRow.count {
                 let f = firstRow[i]
                 let numeric = missingTokens.contains(f) || f.withUnsafeBufferPointer {
                     FastFloat.parse($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, f.count) != nil
@@ -66,7 +63,10 @@ extension CSVParser {
                                  at: SourceLocation(file: o.source, line: line), hint: "name the columns to read")
             }
         }
-        for (k, i) in chosen.enumerated() { roles[i] = Int32(k) }
+        partColumns = [Int32](repeating: -1, count: h.names.count)
+        for (k, i) in chosen.enumerated() {
+            if roles[i] <= -3 { partColumns[i] = Int32(k) } else { roles[i] = Int32(k) }
+        }
         columns = chosen.map { h.names[$0] }
         columnNumbers = chosen.map { $0 + 1 }
         row.deallocate()

@@ -10,14 +10,21 @@ import Darwin
 /// Missing cells become NaN (or an error under policy `error`, with the text received).
 final class CSVParser {
     let o: CSVReadOptions
-    let format: TimestampFormat?
+    /// The timestamp column's format (resolved with the roles), and whether rows carry a time.
+    var format: TimestampFormat?
+    var hasTime = false
+    /// For time-part fields (roles -3 … -8) that `columns` also lists: their output column, else -1.
+    var partColumns: [Int32] = []
+    var parts = [Int](repeating: 0, count: 6)                // year … second of the record being parsed
+    var timeColumnName: String?
+    var timeDetected = false
     let missingTokens: [[UInt8]]
     let missingLengths: UInt64                // bit k set: some token has k bytes
     var carry: [UInt8] = []
     var line = 1                              // physical line of the next record
     var checkedBOM = false, hadBOM = false
     var header: CSVHeader?
-    var roles: [Int32] = []                   // per field: -1 skip, -2 timestamp, k >= 0 output column k
+    var roles: [Int32] = []                   // per field: -1 skip, -2 timestamp, -3 - k time part k, k >= 0 output column k
     var columns: [String] = [], columnNumbers: [Int] = []
     var out: TableChunk?
     var ready: [TableChunk] = []
@@ -28,7 +35,7 @@ final class CSVParser {
     init(_ options: CSVReadOptions) throws {
         o = options
         precondition(options.chunkRows > 0 && options.maxLineBytes > 0, "chunkRows and maxLineBytes must be > 0")
-        format = try options.timestampColumn.map { _ in try TimestampFormat(options.timestampFormat) }
+        if case .column(_, let f?) = options.time { format = try TimestampFormat(f) }
         missingTokens = options.missingValues.map { Array($0.utf8) }
         missingLengths = missingTokens.reduce(0) { $1.count < 64 ? $0 | (1 << UInt64($1.count)) : $0 }
     }
@@ -170,15 +177,24 @@ final class CSVParser {
                     }
                 } else if role == -2 {
                     guard let t = format!.parse(f, n) else {
-                        throw try fieldError(base, p, end, final, "timestamp does not match format '\(o.timestampFormat)'", i, f, n, hint: nil)
+                        throw try fieldError(base, p, end, final, "timestamp does not match format '\(format!.pattern)'", i, f, n,
+                                             hint: timeHint)
                     }
                     ts = t
+                } else if role <= -3 {
+                    guard let v = FastFloat.parse(f, n), v.isFinite, v == v.rounded(), abs(v) < 100_000 else {
+                        throw try fieldError(base, p, end, final, "not a whole number for the time's \(TimeColumns.partNames[Int(-3 - role)])",
+                                             i, f, n, hint: "the time is assembled from \(timeColumnsText)")
+                    }
+                    parts[Int(-3 - role)] = Int(v)
+                    if partColumns[i] >= 0 { row[Int(partColumns[i])] = v }
                 }
             }
             i += 1
             if q < lineEnd { q += 1 } else { break }
         }
         if i != ncols { throw ragged(i, base, p, lineEnd) }
+        if hasTime && format == nil { ts = try assembledTime(base, p, lineEnd) }
         commit(ts)
         line += 1 + extraLines
         return min(recEnd + 1, end)
@@ -187,15 +203,16 @@ final class CSVParser {
     private func commit(_ ts: Int64) {
         if out == nil {
             var c = TableChunk(source: o.source, columns: columns, columnNumbers: columnNumbers)
-            c.timestampColumn = o.timestampColumn
-            c.timestampColumnNumber = roles.firstIndex(of: -2).map { $0 + 1 }
+            c.timestampColumn = timeColumnName
+            c.timestampColumnNumber = roles.firstIndex { $0 <= -2 }.map { $0 + 1 }
+            c.timestampFormat = hasTime ? (format?.pattern ?? "columns") : nil
             c.values.reserveCapacity(o.chunkRows * columns.count)
             c.lines.reserveCapacity(o.chunkRows)
-            if format != nil { c.timestamps.reserveCapacity(o.chunkRows) }
+            if hasTime { c.timestamps.reserveCapacity(o.chunkRows) }
             out = c
         }
         out!.values.append(contentsOf: UnsafeBufferPointer(start: row, count: columns.count))
-        if format != nil { out!.timestamps.append(ts) }
+        if hasTime { out!.timestamps.append(ts) }
         out!.lines.append(line)
         dataRows += 1
         if out!.lines.count == o.chunkRows { ready.append(out!); out = nil }

@@ -7,6 +7,42 @@ public enum CSVEncoding: String, Sendable, Codable {
     case auto, utf8 = "utf-8", latin1 = "latin-1"
 }
 
+/// Where each row's time comes from.
+///
+/// - `column(name, format:)`: one column, in a ``TimestampFormat`` pattern or named format;
+///   `format: nil` detects it from the first data row (``TimestampFormat/detect(_:)``).
+/// - `columns(_:)`: integer columns composed into one timestamp, as pandas' `to_datetime`
+///   assembles `year, month, day, hour, minute, second` columns.
+/// - `auto`: `Date Time` if the file has it; else the first column whose first cell parses as a
+///   timestamp; else columns named year, month, day[, hour[, minute[, second]]] (any case); else
+///   none. What was chosen is reported on every chunk (``TableChunk/timestampColumn``,
+///   ``TableChunk/timestampFormat``).
+/// - `none`: no time; rows are taken in file order.
+///
+/// The time columns are never features unless `columns` lists them (a part column such as `hour`
+/// may be both; a timestamp text column cannot).
+public enum CSVTime: Sendable, Equatable {
+    case column(String, format: String?)
+    case columns(TimeColumns)
+    case auto
+    case none
+}
+
+/// The columns a timestamp is assembled from (names as in the header).
+public struct TimeColumns: Sendable, Equatable {
+    public var year: String, month: String, day: String
+    public var hour: String?, minute: String?, second: String?
+
+    public init(year: String, month: String, day: String, hour: String? = nil, minute: String? = nil, second: String? = nil) {
+        self.year = year; self.month = month; self.day = day
+        self.hour = hour; self.minute = minute; self.second = second
+    }
+
+    /// The parts in order year … second, nil where absent.
+    public var parts: [String?] { [year, month, day, hour, minute, second] }
+    public static let partNames = ["year", "month", "day", "hour", "minute", "second"]
+}
+
 /// Everything the CSV reader needs to know about one file.
 ///
 /// ```swift
@@ -35,8 +71,9 @@ public struct CSVReadOptions: Sendable {
     public var encoding: CSVEncoding
     public var missingValues: [String]
     public var missing: MissingValuePolicy
-    public var timestampColumn: String?
-    public var timestampFormat: String
+    /// Where the time comes from (see ``CSVTime``).
+    public var time: CSVTime
+    private var defaultFormat: String
     public var columns: [String]?
     public var chunkRows: Int
     /// The longest record accepted, in bytes (see Limits above).
@@ -47,12 +84,28 @@ public struct CSVReadOptions: Sendable {
 
     public init(source: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: CSVEncoding = .auto,
                 missingValues: [String] = ["-9999", "NA", ""], missing: MissingValuePolicy = .error,
-                timestampColumn: String? = nil, timestampFormat: String = "dd.MM.yyyy HH:mm:ss",
+                timestampColumn: String? = nil, timestampFormat: String = "dd.MM.yyyy HH:mm:ss", time: CSVTime? = nil,
                 columns: [String]? = nil, chunkRows: Int = 4096, maxLineBytes: Int = CSVReadOptions.defaultMaxLineBytes) {
         self.source = source; self.delimiter = delimiter; self.encoding = encoding
         self.missingValues = missingValues; self.missing = missing
-        self.timestampColumn = timestampColumn; self.timestampFormat = timestampFormat
+        self.defaultFormat = timestampFormat
+        self.time = time ?? timestampColumn.map { .column($0, format: timestampFormat) } ?? .none
         self.columns = columns; self.chunkRows = chunkRows; self.maxLineBytes = maxLineBytes
+    }
+
+    /// The single timestamp column, if the time is read from one (`time = .column`).
+    public var timestampColumn: String? {
+        get { if case .column(let name, _) = time { return name }; return nil }
+        set { time = newValue.map { .column($0, format: defaultFormat) } ?? .none }
+    }
+
+    /// The format of the single timestamp column (Jena's `dd.MM.yyyy HH:mm:ss` unless set).
+    public var timestampFormat: String {
+        get { if case .column(_, let f?) = time { return f }; return defaultFormat }
+        set {
+            defaultFormat = newValue
+            if case .column(let name, _) = time { time = .column(name, format: newValue) }
+        }
     }
 
     /// The Jena climate layout: timestamp column `Date Time` in `dd.MM.yyyy HH:mm:ss`, all
