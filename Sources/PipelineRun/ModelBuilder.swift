@@ -79,9 +79,13 @@ public enum ModelBuilder {
         case .binary_crossentropy_from_logits: .binaryCrossentropy(fromLogits: true)
         case .mse: .meanSquaredError
         case .mae: .meanAbsoluteError
+        case .sparse_categorical_crossentropy: .sparseCategoricalCrossentropy(fromLogits: false)
+        case .sparse_categorical_crossentropy_from_logits: .sparseCategoricalCrossentropy(fromLogits: true)
+        case .categorical_crossentropy: .categoricalCrossentropy(fromLogits: false)
+        case .categorical_crossentropy_from_logits: .categoricalCrossentropy(fromLogits: true)
         }
         model.compile(optimizer: optimizer(train.optimizer), loss: loss,
-                      metrics: try train.metrics.map { try Metric(keras: $0.rawValue) })
+                      metrics: try train.metrics.map { try Metric(keras: $0.rawValue, for: loss) })
         return model
     }
 }

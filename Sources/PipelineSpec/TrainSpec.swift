@@ -15,8 +15,31 @@ import Yams
 ///   steps_per_epoch: 500      # Jena: batches drawn from the endless generator per epoch
 /// ```
 public struct TrainSpec: Sendable, Equatable {
-    public enum Loss: String, Sendable, CaseIterable { case binary_crossentropy, binary_crossentropy_from_logits, mse, mae }
-    public enum Metric: String, Sendable, CaseIterable { case acc, accuracy, mae }
+    /// `loss:` Keras' names; `_from_logits` variants take the last layer's raw outputs (linear Dense).
+    /// The categorical losses need a last `dense` with `units` = the number of classes (≥ 2) and
+    /// `activation: softmax` (linear for `_from_logits`); labels are class ids (sparse) or one-hot rows.
+    public enum Loss: String, Sendable, CaseIterable {
+        case binary_crossentropy, binary_crossentropy_from_logits, mse, mae
+        case sparse_categorical_crossentropy, sparse_categorical_crossentropy_from_logits
+        case categorical_crossentropy, categorical_crossentropy_from_logits
+
+        /// Whether the loss reads several classes on the last axis.
+        public var isCategorical: Bool {
+            switch self {
+            case .sparse_categorical_crossentropy, .sparse_categorical_crossentropy_from_logits,
+                 .categorical_crossentropy, .categorical_crossentropy_from_logits: true
+            default: false
+            }
+        }
+
+        /// Whether the loss takes logits (the last layer must then be linear).
+        public var fromLogits: Bool { rawValue.hasSuffix("_from_logits") }
+    }
+    /// `metrics:` Keras' names; `acc` / `accuracy` resolve from the loss (binary, sparse
+    /// categorical or categorical accuracy), as Keras does.
+    public enum Metric: String, Sendable, CaseIterable {
+        case acc, accuracy, mae, binary_accuracy, sparse_categorical_accuracy, categorical_accuracy
+    }
     public enum OptimizerName: String, Sendable, CaseIterable { case rmsprop, adam, sgd }
     /// `checkpoint:` which weights a run saves: after every epoch (`every_epoch`, the default), also
     /// the best epoch's (`best`, as Keras' `save_best_only`), or none (`none`).
@@ -88,7 +111,7 @@ public struct TrainSpec: Sendable, Equatable {
         if let m, let names = try m.strings("metrics") {
             metrics = try names.map { s in
                 guard let v = Metric(rawValue: s) else {
-                    throw m.fail("metrics", "unknown metric '\(s)': known acc, accuracy, mae", hint: DidYouMean.hint(s, in: Metric.allCases.map(\.rawValue)))
+                    throw m.fail("metrics", "unknown metric '\(s)': known \(Metric.allCases.map(\.rawValue).joined(separator: ", "))", hint: DidYouMean.hint(s, in: Metric.allCases.map(\.rawValue)))
                 }
                 return v
             }
