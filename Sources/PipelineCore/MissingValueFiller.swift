@@ -31,6 +31,9 @@ public enum MissingValuePolicy: String, Sendable, Codable, CaseIterable {
 /// column has no valid value at all under the filling policies. Cost: one pass per cell.
 public struct MissingValueFiller: Sendable {
     public let policy: MissingValuePolicy
+    /// Columns filled with the previous value even under `interpolate` (category ids, where a
+    /// value between two ids means nothing). Empty by default.
+    public var stepwiseColumns: Set<Int> = []
     private var pending: TableChunk?
     private var base = 0                 // output row index of pending row 0
     private var lastRow: [Int] = []      // output row index of the column's last valid value, -1 none
@@ -114,6 +117,7 @@ public struct MissingValueFiller: Sendable {
         var missing = 0, filled = 0
         p.values.withUnsafeMutableBufferPointer { v in
             for c in 0..<f {
+                let interpolate = interpolate && !stepwiseColumns.contains(c)
                 var gap = openGap[c]
                 for r in max(scanned, base)..<end {
                     let x = v[(r - base) * f + c]

@@ -25,6 +25,9 @@ public struct TableChunk: Sendable, Equatable {
     public var timestampColumnNumber: Int?
     /// How the timestamps were read (a pattern, a named format, or `columns`), if any.
     public var timestampFormat: String?
+    /// Categorical columns: output column index → its values in order of first appearance in
+    /// the stream so far; the column's cells hold the value's index as a Float (NaN: missing).
+    public var levels: [Int: [String]] = [:]
     public var values: [Float]
     public var timestamps: [Int64]
     public var lines: [Int]
@@ -50,6 +53,7 @@ public struct TableChunk: Sendable, Equatable {
         var c = TableChunk(source: source, columns: columns, columnNumbers: columnNumbers)
         c.timestampColumn = timestampColumn; c.timestampColumnNumber = timestampColumnNumber
         c.timestampFormat = timestampFormat
+        c.levels = levels
         return c
     }
 
@@ -59,6 +63,7 @@ public struct TableChunk: Sendable, Equatable {
         values.append(contentsOf: other.values[range.lowerBound * f ..< range.upperBound * f])
         if !other.timestamps.isEmpty { timestamps.append(contentsOf: other.timestamps[range]) }
         lines.append(contentsOf: other.lines[range])
+        for (c, l) in other.levels where l.count > (levels[c]?.count ?? 0) { levels[c] = l }   // levels only grow
     }
 
     /// Bytes the table holds in memory: 4 per cell (Float32), 8 per timestamp and 8 per line

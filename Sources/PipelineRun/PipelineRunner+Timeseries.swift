@@ -11,7 +11,8 @@ extension PipelineRunner {
         let encoding: CSVEncoding = switch t.encoding { case .auto: .auto; case .utf8: .utf8; case .latin1: .latin1 }
         return CSVReadOptions(source: source, delimiter: t.delimiter.utf8.first!, encoding: encoding,
                               missingValues: t.missingValues, missing: .keep,
-                              time: t.time, columns: t.columns, maxLineBytes: t.maxLineBytes)
+                              time: t.time, columns: t.columns, categorical: t.categorical, maxCategories: t.maxCategories,
+                              maxLineBytes: t.maxLineBytes)
     }
 
     /// What the run read as time and features, so a guess is never silent: `time: year+month+day+hour
@@ -45,6 +46,8 @@ extension PipelineRunner {
         o.missing = t.missing
         o.maxRepairedFraction = t.maxRepairedFraction
         o.maxTableBytes = t.maxTableBytes
+        o.categorical = t.categorical
+        o.calendar = t.calendar
         switch t.ranges {
         case let .rows(train, validation, test):
             o.ranges = WindowRanges(train: .init(minIndex: train.start, maxIndex: train.end),
@@ -58,8 +61,8 @@ extension PipelineRunner {
 
     func prepareTimeseries(_ t: TimeseriesSpec, into dir: String) async throws -> (meta: WeatherPreparation.Meta, json: JSONValue, summary: String) {
         let opener = self.opener
-        let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
-        let chunks = try opener.fileContent().reportingProgress(reporter) { $0.count }.csvTable(Self.csvOptions(t, source: opener.displayName))
+        let reporter = opener.reporter(label: "prepare \(opener.displayName)")
+        let chunks = try opener.fileContent(progress: reporter).reportingProgress(reporter) { $0.count }.csvTable(Self.csvOptions(t, source: opener.displayName))
         let meta = try await reporter.run { try await WeatherPreparation.prepare(chunks, options: weatherOptions(t), to: dir) }  // "done" only on success
         let json: JSONValue = .object([
             "output": .string(dir), "rows": .int(meta.rows), "features": .int(meta.features),
@@ -162,7 +165,7 @@ extension PipelineRunner {
                              field: "timeseries.ranges", hint: "use a smaller lookback or batch_size, or larger ranges")
         }
         let model = try ModelBuilder.build(spec: spec, inputShape: [trainGen.timesteps, features])
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress)
         let (history, fitSeconds) = try await trainer.fit(
             model, train: t, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
             validationData: { epoch in valGen.batches(epoch: epoch, steps: valSteps) }, resuming: resuming)

@@ -95,10 +95,20 @@ public struct Prediction {
         var options = PipelineRunner.csvOptions(t, source: path)
         options.missing = t.missing
         let n = try Normalizer.load(from: runDirectory + "/data/normalization.json")
-        options.columns = n.columns
-        let table = try await CSVFile.read(path: path, options: options, maxTableBytes: t.maxTableBytes,
-                                           limitKey: WeatherPreparation.maxTableBytesKey)
+        let expansion = try FeatureExpansion.load(directory: runDirectory + "/data")
+        options.columns = expansion?.sourceColumns ?? n.columns
+        options.categorical = expansion.map { Array($0.categories.keys).sorted() } ?? []
+        options.missing = t.missing == .error ? .error : .keep
+        let read = try await CSVFile.read(path: path, options: options, maxTableBytes: t.maxTableBytes,
+                                          limitKey: WeatherPreparation.maxTableBytesKey)
+        // Missing cells filled as prepare did (category ids stepwise), so no NaN reaches the model.
+        var filler = MissingValueFiller(policy: t.missing)
+        filler.stepwiseColumns = Set(read.columns.indices.filter { options.categorical.contains(read.columns[$0]) })
+        var table = read.emptyCopy()
+        if let c = try filler.push(read) { table.append(c) }
+        if let c = try filler.finish() { table.append(c) }
         var values = table.values
+        if let expansion, !expansion.isIdentity { values = try expansion.apply(table, maxBytes: t.maxTableBytes).values }
         n.apply(to: &values)
         return (values, table.rowCount, n)
     }

@@ -72,12 +72,20 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var ranges: Ranges
     public var shuffle: Bool
     public var maxLineBytes: Int
+    /// Text columns one-hot encoded with the training rows' categories, and calendar features.
+    public var categorical: [String]
+    public var calendar: [FeatureExpansion.Calendar]
+    /// The most distinct values of one categorical column (default 1000).
+    public var maxCategories: Int
+    /// The target's unit for messages and results (`target_unit`); nil: parsed from the column
+    /// name (`T (degC)` → °C), else none.
+    public var targetUnit: String?
     public var maxRepairedFraction: Double
     public var maxTableBytes: Int
 
     static let keys = ["time", "timestamp_column", "timestamp_format", "columns", "delimiter", "encoding", "missing_values",
                        "missing", "step_seconds", "time_axis", "target", "lookback", "step", "delay", "ranges",
-                       "fractions", "shuffle", "max_line_bytes", "max_repaired_fraction", "max_table_bytes"]
+                       "fractions", "shuffle", "max_line_bytes", "categorical", "calendar", "max_categories", "target_unit", "max_repaired_fraction", "max_table_bytes"]
 
     init(_ m: SpecMap) throws {
         time = try TimeseriesSpec.time(m)
@@ -96,6 +104,21 @@ public struct TimeseriesSpec: Sendable, Equatable {
         delay = try m.int("delay", default: 144, min: 0)
         shuffle = try m.bool("shuffle", default: true)
         maxLineBytes = try m.int("max_line_bytes", default: 1 << 20, min: 1, max: 1 << 30)
+        categorical = try m.strings("categorical") ?? []
+        calendar = try (m.strings("calendar") ?? []).map { name in
+            guard let c = FeatureExpansion.Calendar(rawValue: name) else {
+                let names = FeatureExpansion.Calendar.allCases.map(\.rawValue)
+                throw m.fail("calendar", "unknown calendar feature '\(name)': must be among " + names.joined(separator: ", "),
+                             hint: DidYouMean.hint(name, in: names))
+            }
+            return c
+        }
+        maxCategories = try m.int("max_categories", default: 1000, min: 1, max: 1 << 20)
+        targetUnit = try m.string("target_unit")
+        if categorical.contains(target) { throw m.fail("categorical", "the target '\(target)' cannot be categorical") }
+        if let c = columns, let missing = categorical.first(where: { !c.contains($0) }) {
+            throw m.fail("categorical", "'\(missing)' is not among columns", hint: "list it in columns too, or leave columns out")
+        }
         maxRepairedFraction = try m.double("max_repaired_fraction", default: 0.01, min: 0, max: 1)
         maxTableBytes = try m.int("max_table_bytes", default: 64 << 20, min: 1024, max: 1 << 40)
         if step > lookback { throw m.fail("step", "must be <= lookback (\(lookback))") }
@@ -148,6 +171,8 @@ public struct TimeseriesSpec: Sendable, Equatable {
                       ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
                       ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
                       rangeNode, ("shuffle", Y.bool(shuffle)), ("max_line_bytes", Y.int(maxLineBytes)),
+                      ("categorical", Y.strs(categorical)), ("calendar", Y.strs(calendar.map(\.rawValue))),
+                      ("max_categories", Y.int(maxCategories)), ("target_unit", Y.opt(targetUnit, Y.str)),
                       ("max_repaired_fraction", Y.num(maxRepairedFraction)), ("max_table_bytes", Y.int(maxTableBytes))])
     }
 }

@@ -40,6 +40,9 @@ public enum WeatherPreparation {
         /// row); spec key `timeseries.max_table_bytes`, default 64 MiB (the whole 2009–2016 Jena
         /// file is 30 MB). Peak memory of a prepare is about 2.5× this plus ≈ 40 MB.
         public var maxTableBytes = WeatherPreparation.defaultMaxTableBytes
+        /// Categorical columns to one-hot encode and calendar features to add (``FeatureExpansion``).
+        public var categorical: [String] = []
+        public var calendar: [FeatureExpansion.Calendar] = []
         /// When set, replaces `ranges` by ``WindowRanges/fractions(train:validation:rows:)`` of the
         /// rows actually read (after missing values and the time axis were handled).
         public var fractions: Fractions?
@@ -83,6 +86,8 @@ public enum WeatherPreparation {
         /// read (a pattern, a named format, or `columns`); nil in row order.
         public var timeColumn: String?
         public var timeFormat: String?
+        /// Categorical cells whose value the training rows never had (one-hot all zeros), or missing.
+        public var unknownCategories: Int?
     }
 
     /// 64 MiB: see ``Options/maxTableBytes``.
@@ -96,6 +101,7 @@ public enum WeatherPreparation {
         var axis: TimeAxisChecker?                         // made from the first chunk with timestamps
         var step: (step: Int64, detected: Bool)?
         var filler = MissingValueFiller(policy: o.missing)
+        var fillerReady = false
         func add(_ c: TableChunk?) throws {
             guard let c else { return }
             if table == nil { table = c.emptyCopy() }
@@ -106,12 +112,20 @@ public enum WeatherPreparation {
                 step = try o.timeStep.resolve(chunk, tolerance: o.maxRepairedFraction)
                 axis = TimeAxisChecker(step: step!.step, policy: o.timePolicy, maxRepairedFraction: o.maxRepairedFraction)
             }
+            if !fillerReady {                              // category ids are filled stepwise, never interpolated
+                filler.stepwiseColumns = Set(chunk.columns.indices.filter { o.categorical.contains(chunk.columns[$0]) })
+                fillerReady = true
+            }
             let checked = chunk.timestamps.isEmpty ? chunk : try axis!.push(chunk)
             try add(try filler.push(checked))
         }
         try add(try filler.finish())
         guard var t = table, t.rowCount > 0 else { throw InputError("no rows to prepare") }
-        guard let target = t.columns.firstIndex(of: o.targetColumn) else {
+        if o.categorical.contains(o.targetColumn) {
+            throw InputError("the target column cannot be categorical", at: SourceLocation(file: t.source), field: "categorical",
+                             value: o.targetColumn, hint: "forecast a numeric column")
+        }
+        guard t.columns.contains(o.targetColumn) else {
             throw InputError("unknown target column", at: SourceLocation(file: t.source), field: "target_column",
                              value: o.targetColumn, hint: "columns are " + t.columns.map { "'\($0)'" }.joined(separator: ", "))
         }
@@ -127,7 +141,20 @@ public enum WeatherPreparation {
                              at: SourceLocation(file: t.source), field: "ranges",
                              hint: "use smaller ranges, fractions, or a longer file")
         }
-        let norm = Normalizer.fit(t.values, columns: t.columns, rows: o.ranges.train.minIndex..<trainEnd)
+        let expansion = try FeatureExpansion.fit(t, categorical: o.categorical, calendar: o.calendar,
+                                                 trainRows: o.ranges.train.minIndex..<trainEnd)
+        var unknownCategories: Int?
+        if !expansion.isIdentity {
+            let (values, unknown) = try expansion.apply(t, maxBytes: o.maxTableBytes, key: maxTableBytesKey)
+            t.values = values; t.columns = expansion.columns
+            t.columnNumbers = expansion.columns.map { name in
+                t.columnNumbers[expansion.sourceColumns.firstIndex(of: name) ?? expansion.sourceColumns.firstIndex {
+                    name.hasPrefix($0 + "=") } ?? 0] }
+            unknownCategories = unknown
+        }
+        let target = t.columns.firstIndex(of: o.targetColumn)!
+        var norm = Normalizer.fit(t.values, columns: t.columns, rows: o.ranges.train.minIndex..<trainEnd)
+        for c in expansion.identityColumns { norm.mean[c] = 0; norm.std[c] = 1 }
         norm.apply(to: &t.values)
         if let i = t.values.firstIndex(where: { !$0.isFinite }) {
             let (r, c) = (i / t.featureCount, i % t.featureCount)
@@ -163,7 +190,7 @@ public enum WeatherPreparation {
                         baselineMAE: mae, baselineMAEAllWindows: allWindows, baselineMAECelsius: mae * norm.std[target],
                         rowsRead: RepairLimit.rowsRead(t.counts, rows: t.rowCount), gridGaps: gridGaps,
                         timeStepSeconds: step?.step, timeStepDetected: step?.detected,
-                        timeColumn: t.timestampColumn, timeFormat: t.timestampFormat)
+                        timeColumn: t.timestampColumn, timeFormat: t.timestampFormat, unknownCategories: unknownCategories)
         // Encode everything before the first byte is written: an encoding failure leaves nothing.
         let normJSON = try json(norm, snakeCase: false), windowsJSON = try json(windows), metaJSON = try json(meta)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
@@ -187,6 +214,7 @@ public enum WeatherPreparation {
             }
         }
         try stage("normalization.json") { try $0.write(normJSON) }
+        if !expansion.isIdentity { try stage("features.json") { try $0.write(try json(expansion, snakeCase: false)) } }
         try stage("windows.json") { try $0.write(windowsJSON) }
         try stage("meta.json") { try $0.write(metaJSON) }
         for f in staged { try f.commit() }

@@ -63,9 +63,23 @@ extension CSVParser {
                                  at: SourceLocation(file: o.source, line: line), hint: "name the columns to read")
             }
         }
+        var categorical: [Int] = []
+        for name in o.categorical {
+            let i = try h.index(of: name, field: "categorical", source: o.source)
+            if roles[i] != -1 || categorical.contains(i) {
+                throw InputError(roles[i] != -1 ? "a time column cannot be categorical" : "column listed twice",
+                                 at: SourceLocation(file: o.source, line: 1), field: "categorical", value: name)
+            }
+            categorical.append(i)
+            if !chosen.contains(i) { chosen.append(i) }
+        }
         partColumns = [Int32](repeating: -1, count: h.names.count)
+        categoryColumns = []; categoryLevels = []; categoryIndex = []
         for (k, i) in chosen.enumerated() {
-            if roles[i] <= -3 { partColumns[i] = Int32(k) } else { roles[i] = Int32(k) }
+            if categorical.contains(i) {
+                roles[i] = Int32(-100 - categoryColumns.count)
+                categoryColumns.append(k); categoryLevels.append([]); categoryIndex.append([:])
+            } else if roles[i] <= -3 { partColumns[i] = Int32(k) } else { roles[i] = Int32(k) }
         }
         columns = chosen.map { h.names[$0] }
         columnNumbers = chosen.map { $0 + 1 }

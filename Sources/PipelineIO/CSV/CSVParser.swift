@@ -17,6 +17,10 @@ final class CSVParser {
     var partColumns: [Int32] = []
     var parts = [Int](repeating: 0, count: 6)                // year … second of the record being parsed
     var timeColumnName: String?
+    /// Categorical fields (roles -100 - k): per category column k, its output column, values and index.
+    var categoryColumns: [Int] = []
+    var categoryLevels: [[String]] = []
+    var categoryIndex: [[[UInt8]: Int]] = []
     var timeDetected = false
     let missingTokens: [[UInt8]]
     let missingLengths: UInt64                // bit k set: some token has k bytes
@@ -74,7 +78,7 @@ final class CSVParser {
             throw InputError("no data rows after the header", at: SourceLocation(file: o.source, line: line),
                              hint: "the file holds only a header")
         }
-        if let c = out, c.rowCount > 0 { ready.append(c); out = nil }
+        if (out?.rowCount ?? 0) > 0 { seal(); ready.append(out!); out = nil }
     }
 
     /// Parses complete records of `buf`; returns how many bytes were consumed.
@@ -181,6 +185,13 @@ final class CSVParser {
                                              hint: timeHint)
                     }
                     ts = t
+                } else if role <= -100 {
+                    let k = Int(-100 - role)
+                    if n < 64 && missingLengths & (1 << UInt64(n)) != 0 && isMissing(f, n) {
+                        row[categoryColumns[k]] = .nan
+                    } else {
+                        row[categoryColumns[k]] = Float(try category(k, f, n, field: i))
+                    }
                 } else if role <= -3 {
                     guard let v = FastFloat.parse(f, n), v.isFinite, v == v.rounded(), abs(v) < 100_000 else {
                         throw try fieldError(base, p, end, final, "not a whole number for the time's \(TimeColumns.partNames[Int(-3 - role)])",
@@ -215,7 +226,27 @@ final class CSVParser {
         if hasTime { out!.timestamps.append(ts) }
         out!.lines.append(line)
         dataRows += 1
-        if out!.lines.count == o.chunkRows { ready.append(out!); out = nil }
+        if out!.lines.count == o.chunkRows { seal(); ready.append(out!); out = nil }
+    }
+
+    /// The index of a categorical cell's value, adding it when new (bounded by `maxCategories`).
+    private func category(_ k: Int, _ f: UnsafePointer<UInt8>, _ n: Int, field i: Int) throws -> Int {
+        let key = Array(UnsafeBufferPointer(start: f, count: n))
+        if let id = categoryIndex[k][key] { return id }
+        guard categoryLevels[k].count < o.maxCategories else {
+            var e = err("more than \(o.maxCategories) distinct values in a categorical column", field: i)
+            e.value = text(f, n)
+            e.hint = "is this column free text? raise timeseries.max_categories if it really is categorical"
+            throw e
+        }
+        categoryIndex[k][key] = categoryLevels[k].count
+        categoryLevels[k].append(text(f, n))
+        return categoryLevels[k].count - 1
+    }
+
+    /// Records the categorical levels seen so far on the chunk about to be handed out.
+    private func seal() {
+        for (k, c) in categoryColumns.enumerated() { out!.levels[c] = categoryLevels[k] }
     }
 
     @inline(__always)

@@ -75,6 +75,15 @@ public struct CSVReadOptions: Sendable {
     public var time: CSVTime
     private var defaultFormat: String
     public var columns: [String]?
+    /// Columns of text values (e.g. a wind direction `NW`, `SE`, `cv`) read as categories: each
+    /// cell becomes the index of its value in ``TableChunk/levels`` (order of first appearance).
+    /// They are features even when `columns` is nil; a missing token is NaN.
+    public var categorical: [String] = []
+    /// The most distinct values one categorical column may take (default 1000, spec key
+    /// `timeseries.max_categories`): more is an error at the line that crosses it, so a free-text
+    /// column cannot grow the level table without bound.
+    public var maxCategories = CSVReadOptions.defaultMaxCategories
+    public static let defaultMaxCategories = 1000
     public var chunkRows: Int
     /// The longest record accepted, in bytes (see Limits above).
     public var maxLineBytes: Int
@@ -85,7 +94,9 @@ public struct CSVReadOptions: Sendable {
     public init(source: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: CSVEncoding = .auto,
                 missingValues: [String] = ["-9999", "NA", ""], missing: MissingValuePolicy = .error,
                 timestampColumn: String? = nil, timestampFormat: String = "dd.MM.yyyy HH:mm:ss", time: CSVTime? = nil,
-                columns: [String]? = nil, chunkRows: Int = 4096, maxLineBytes: Int = CSVReadOptions.defaultMaxLineBytes) {
+                columns: [String]? = nil, categorical: [String] = [], maxCategories: Int = CSVReadOptions.defaultMaxCategories,
+                chunkRows: Int = 4096, maxLineBytes: Int = CSVReadOptions.defaultMaxLineBytes) {
+        self.categorical = categorical; self.maxCategories = maxCategories
         self.source = source; self.delimiter = delimiter; self.encoding = encoding
         self.missingValues = missingValues; self.missing = missing
         self.defaultFormat = timestampFormat
