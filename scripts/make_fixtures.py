@@ -11,6 +11,10 @@
 - fixtures/jena-mini.csv: the Jena climate format: quoted header "Date Time","p (mbar)",... with the
   14 features, dd.mm.yyyy HH:MM:SS every 10 minutes, 4,000 rows (about 28 days) of plausible
   values with a daily temperature cycle, two decimals, LF line ends, no final newline.
+- fixtures/news4-train.csv, fixtures/news4-test.csv: the AG News layout (4 classes 0 World, 1 Sports,
+  2 Business, 3 Sci/Tech; no header; `label,text`; the text quoted when it holds a comma or a quote,
+  a tab between title and description, lower-cased), 120 rows per class in train and 30 in test,
+  in shuffled order. Each class has its own topic words, so a small model learns them.
 """
 import gzip
 import io
@@ -114,9 +118,48 @@ def make_jena(path, rows=4000):
         f.write("\n".join(lines))
 
 
+NEWS_TOPICS = [
+    "government minister election president troops embassy talks rebels un summit".split(),
+    "match season coach team goal championship players cup league victory".split(),
+    "shares profit company market stocks earnings deal investors prices bank".split(),
+    "software internet computer researchers space nasa microsoft users chip web".split(),
+]
+NEWS_COMMON = "the a of to in on for with said new after over by at and year week reuters ap".split()
+
+
+def news_text(rng, label):
+    def words(n):
+        out = []
+        for _ in range(n):
+            out.append(rng.choice(NEWS_TOPICS[label]) if rng.random() < 0.3 else rng.choice(NEWS_COMMON))
+        return " ".join(out)
+    title = words(rng.randint(4, 8))
+    body = words(rng.randint(12, 30))
+    if rng.random() < 0.5:
+        body = body.replace(" said ", " , said ", 1)
+    if rng.random() < 0.1:
+        body += ' "quoted" words'
+    return title + "\t" + body
+
+
+def make_news(train_path, test_path):
+    rng = random.Random(20240614)
+    for path, per_class in ((train_path, 120), (test_path, 30)):
+        rows = [(label, news_text(rng, label)) for label in range(4) for _ in range(per_class)]
+        rng.shuffle(rows)
+        lines = []
+        for label, text in rows:
+            if "," in text or '"' in text:
+                text = '"' + text.replace('"', '""') + '"'
+            lines.append(f"{label},{text}")
+        with open(path, "w", newline="") as f:
+            f.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     os.makedirs(ROOT, exist_ok=True)
     make_imdb(os.path.join(ROOT, "aclImdb-mini.tar.gz"))
     make_jena(os.path.join(ROOT, "jena-mini.csv"))
+    make_news(os.path.join(ROOT, "news4-train.csv"), os.path.join(ROOT, "news4-test.csv"))
     for name in sorted(os.listdir(ROOT)):
         print(name, os.path.getsize(os.path.join(ROOT, name)))

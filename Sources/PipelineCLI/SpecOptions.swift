@@ -15,8 +15,28 @@ struct SpecOptions: ParsableArguments {
     @Option(help: "Output folder (replaces output.dir).")
     var output: String?
 
-    @Option(help: "Data source path or URL (replaces source.url and its checksums).")
-    var source: String?
+    @Option(help: ArgumentHelp("Data source path or URL (replaces source.url and its checksums); train=PATH and test=PATH give one source per split (repeat the option).",
+                               valueName: "[SPLIT=]PATH_OR_URL"))
+    var source: [String] = []
+
+    /// `--source` values: the plain one, and `train=`/`test=` ones by split.
+    var sources: (plain: String?, splits: [String: String]) {
+        get throws {
+            var plain: String?, splits: [String: String] = [:]
+            for s in source {
+                if let eq = s.firstIndex(of: "="), ["train", "test"].contains(String(s[..<eq])) {
+                    let key = String(s[..<eq])
+                    guard splits[key] == nil else { throw ValidationError("--source \(key)= given twice") }
+                    splits[key] = PathResolution.absoluteIfLocal(String(s[s.index(after: eq)...]))
+                } else {
+                    guard plain == nil else { throw ValidationError("--source given twice; use --source train=PATH --source test=PATH for one source per split") }
+                    plain = PathResolution.absoluteIfLocal(s)
+                }
+            }
+            if plain != nil && !splits.isEmpty { throw ValidationError("give either --source PATH or --source train=PATH/test=PATH, not both") }
+            return (plain, splits)
+        }
+    }
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a field by its dotted path, validated like the file.", valueName: "KEY=VALUE"))
     var sets: [String] = []
@@ -38,7 +58,7 @@ struct SpecOptions: ParsableArguments {
         var o = PipelineSpec.Overrides()
         o.sets = try sets.map(SpecOverride.init(parsing:))
         o.seed = seed
-        o.source = source.map(PathResolution.absoluteIfLocal)
+        (o.source, o.splitSources) = try sources
         o.cacheDir = cacheDir
         o.output = output
         return try PipelineSpec.load(path: spec, overrides: o)

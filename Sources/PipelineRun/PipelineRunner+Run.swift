@@ -36,9 +36,11 @@ extension PipelineRunner {
     func runText(_ text: TextSpec, train t: TrainSpec, dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
         let dataDir = dir + "/data"
         let start = ProgressReporter.now()
+        var classNames = ["neg", "pos"]
         if !(resuming && FileManager.default.fileExists(atPath: dataDir + "/meta.json")) {
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
             let r = try await prepareText(text, into: dataDir)
+            classNames = r.classNames
             log("data: " + r.splits.map { "\($0.split.rawValue) \($0.count)" }.joined(separator: ", ") + ", vocabulary \(r.vocabulary.words.count)")
         }
         let prepSeconds = ProgressReporter.now() - start
@@ -57,29 +59,43 @@ extension PipelineRunner {
         let model = try ModelBuilder.build(spec: spec, inputShape: [train.maxlen])
         let seed = spec.seed, batch = t.batchSize, shuffle = t.shuffle
         let fitRange = trainRange
-        // The README's stages: rows, a per-epoch seeded permutation (train.shuffle), batches.
+        if resuming, let names = PipelineRunner.classNames(dataDir: dataDir) { classNames = names }
+        let oneHot: Int? = oneHotTargets(text) ? classNames.count : nil
+        // The README's stages: rows, a per-epoch seeded permutation (train.shuffle), batches
+        // (one-hot rows for label_mode: categorical).
         let trainData: EpochBatches = { epoch in
             let rows = train.rows(fitRange)
-            return (shuffle ? rows.shuffled(seed: seed, epoch: epoch) : rows).batched(size: batch)
+            let batches = (shuffle ? rows.shuffled(seed: seed, epoch: epoch) : rows).batched(size: batch)
+            if let oneHot { return OneHotBatches(base: batches, classes: oneHot) }
+            return batches
         }
         var valData: EpochBatches?
         if let r = valRange {
-            valData = { _ in train.rows(r).batched(size: batch) }
+            valData = { _ in
+                if let oneHot { return OneHotBatches(base: train.rows(r).batched(size: batch), classes: oneHot) }
+                return train.rows(r).batched(size: batch)
+            }
         }
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress)
         let (history, fitSeconds) = try await trainer.fit(model, train: t, trainData: trainData, validationData: valData, resuming: resuming)
 
         var extra: [String: JSONValue] = [:]
         if let test {
-            let logs = try await model.evaluate(data: test.rows().batched(size: batch))
+            let testBatches: BatchSequence = oneHot.map { OneHotBatches(base: test.rows().batched(size: batch), classes: $0) as BatchSequence } ?? test.rows().batched(size: batch)
+            let logs = try await model.evaluate(data: testBatches)
             for k in logs.keys { extra["test_" + k] = .number(logs[k]!) }
         }
         var stats: [(String, String)] = [("source", opener.displayName), ("train samples", "\(trainRange.count)"),
                                          ("validation samples", "\(valRange?.count ?? 0)"), ("maxlen", "\(train.maxlen)"),
                                          ("data preparation", String(format: "%.2f s", prepSeconds))]
         if let test { stats.append(("test samples", "\(test.count)")) }
-        let positives = train.y[trainRange].reduce(0) { $0 + Int($1) }
-        stats.append(("train positives", "\(positives) of \(trainRange.count)"))
+        if classNames == ["neg", "pos"] {
+            let positives = train.y[trainRange].reduce(0) { $0 + Int($1) }
+            stats.append(("train positives", "\(positives) of \(trainRange.count)"))
+        } else {
+            stats.append(("classes", classNames.joined(separator: ", ")))
+        }
+        extra["class_names"] = .array(classNames.map { .string($0) })
         return try trainer.finish(model: model, history: history, fitSeconds: fitSeconds, stats: stats, extra: extra)
     }
 }

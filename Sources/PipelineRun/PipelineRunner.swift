@@ -49,15 +49,22 @@ public struct PipelineRunner: Sendable {
         case .text(let text):
             let r = try await prepareText(text, into: spec.outputDir)
             let seconds = ProgressReporter.now() - start
+            let sentiment = r.classNames == ["neg", "pos"]
             let splits = r.splits.map { s -> JSONValue in
-                .object(["split": .string(s.split.rawValue), "count": .int(s.count), "maxlen": .int(s.maxlen),
-                         "positive": .int(s.labelCounts[1] ?? 0), "negative": .int(s.labelCounts[0] ?? 0)])
+                var o: [String: JSONValue] = ["split": .string(s.split.rawValue), "count": .int(s.count), "maxlen": .int(s.maxlen)]
+                if sentiment { o["positive"] = .int(s.labelCounts[1] ?? 0); o["negative"] = .int(s.labelCounts[0] ?? 0) }
+                o["classes"] = .object(Dictionary(uniqueKeysWithValues: r.classNames.enumerated().map { ($0.element, .int(s.labelCounts[$0.offset] ?? 0)) }))
+                return .object(o)
             }
-            let counts = r.splits.map { "\($0.split.rawValue) \($0.count) (\($0.labelCounts[1] ?? 0) pos / \($0.labelCounts[0] ?? 0) neg)" }
+            let counts = r.splits.map { s in
+                sentiment ? "\(s.split.rawValue) \(s.count) (\(s.labelCounts[1] ?? 0) pos / \(s.labelCounts[0] ?? 0) neg)"
+                          : "\(s.split.rawValue) \(s.count) (\(r.classNames.count) classes)"
+            }
             return RunResult(
                 json: .object(["output": .string(spec.outputDir), "splits": .array(splits), "files": .array(r.files.map { .string($0) }),
                                "vocabulary": .int(r.vocabulary.words.count), "distinct_words": .int(r.distinctWords),
                                "tokens_cut": .int(r.tokensCut), "max_token_bytes": .int(text.maxTokenBytes),
+                               "class_names": .array(r.classNames.map { .string($0) }),
                                "skipped_entries": .array(r.skippedEntries.map { .string($0) }),
                                "seconds": .number(seconds)]),
                 summary: "prepared \(counts.joined(separator: ", ")); vocabulary \(r.vocabulary.words.count) of \(r.distinctWords) words; "
@@ -80,10 +87,13 @@ public struct PipelineRunner: Sendable {
         options.truncating = t.truncating
         options.value = Int32(t.value)
         options.seed = spec.seed
-        let reporter = ProgressReporter(label: "prepare \(opener.displayName)", style: progress)
+        if t.usesLabelledReader(location: opener.location, perSplit: !spec.source.splits.isEmpty) {
+            return try await prepareLabelledText(t, options: options, into: dir)
+        }
+        let reporter = opener.reporter(label: "prepare \(opener.displayName)")
         let skipped = ArchiveReadReport()
         var result = try await reporter.run {   // "done" only on success
-            try await prepareImdb(source: try opener.entries(report: skipped), into: dir, options: options,
+            try await prepareImdb(source: try opener.entries(report: skipped, progress: reporter), into: dir, options: options,
                                   provenance: ImdbProvenance(specHash: specHash, sourceChecksum: spec.source.sha256 ?? "",
                                                              toolVersion: ToolInfo.version),
                                   progress: reporter)

@@ -60,6 +60,8 @@ public struct PipelineSpec: Sendable, Equatable {
         public var source: String?
         public var cacheDir: String?
         public var output: String?
+        /// `--source train=PATH --source test=PATH`: one source per split (replaces `source:`'s url or that split's).
+        public var splitSources: [String: String] = [:]
         public init(sets: [SpecOverride] = [], seed: UInt64? = nil, source: String? = nil, cacheDir: String? = nil, output: String? = nil) {
             self.sets = sets; self.seed = seed; self.source = source; self.cacheDir = cacheDir; self.output = output
         }
@@ -91,6 +93,15 @@ public struct PipelineSpec: Sendable, Equatable {
         if let s = overrides.source {
             add(["source", "url"], "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"", flag: "--source")
             add(["source", "sha256"], "null", flag: "--source"); add(["source", "md5"], "null", flag: "--source")
+            if case .mapping(let m)? = root["source"], m["train"] != nil || m["test"] != nil {
+                add(["source", "train"], "null", flag: "--source"); add(["source", "test"], "null", flag: "--source")
+            }
+        }
+        for (split, s) in overrides.splitSources.sorted(by: { $0.key > $1.key }) {   // train, then test
+            let flag = "--source \(split)="
+            add(["source", split, "url"], "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"", flag: flag)
+            add(["source", split, "sha256"], "null", flag: flag); add(["source", split, "md5"], "null", flag: flag)
+            add(["source", "url"], "null", flag: flag); add(["source", "sha256"], "null", flag: flag); add(["source", "md5"], "null", flag: flag)
         }
         if let s = overrides.cacheDir { add(["source", "cache_dir"], "\"\(s)\"", flag: "--cache-dir") }
         if let s = overrides.output { add(["output", "dir"], "\"\(s)\"", flag: "--output") }
@@ -114,8 +125,13 @@ public struct PipelineSpec: Sendable, Equatable {
         }
         let sm = try m.map("source", allowed: SourceSpec.keys)
         guard let sm else { throw InputError("is required", at: m.location("source"), field: "source", hint: "or pass --source PATH_OR_URL") }
-        source = try SourceSpec(sm, defaultInclude: hasText ? ["aclImdb/{train,test}/{pos,neg}/*.txt"] : [],
-                                defaultExclude: hasText ? ["**/unsup/**"] : [])
+        let textFormat = hasText ? TextSpec.declaredFormat(m.node("text")) : nil
+        source = try SourceSpec(sm, defaultInclude: hasText ? TextSpec.defaultInclude(textFormat) : [],
+                                defaultExclude: hasText && TextSpec.defaultInclude(textFormat) == TextSpec.aclImdbInclude ? ["**/unsup/**"] : [])
+        if !hasText && !source.splits.isEmpty {
+            throw InputError("one source per split (train:/test:) is for text pipelines", at: m.location("source"), field: "source",
+                             hint: "a timeseries reads one CSV: give source.url")
+        }
         if hasText {
             let tm: SpecMap? = if case .scalar? = m.node("text") { nil } else { try m.map("text", allowed: TextSpec.keys) }
             task = .text(try TextSpec(tm))

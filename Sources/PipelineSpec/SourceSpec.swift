@@ -11,6 +11,15 @@ import Yams
 ///   include: ["aclImdb/{train,test}/{pos,neg}/*.txt"]
 /// ```
 /// `--source PATH_OR_URL` replaces `url` (and drops the checksums, which belong to the original).
+///
+/// One source per split (text pipelines), each with its own checksums; the other keys given beside
+/// `train:`/`test:` apply to both unless a split sets its own:
+/// ```yaml
+/// source:
+///   train: {url: data/train.csv.gz, sha256: …}
+///   test: {url: data/test.csv.gz}
+/// ```
+/// `--source train=PATH --source test=PATH` replace them (and drop their checksums).
 public struct SourceSpec: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable { case auto, tar_gz, tar, zip, gzip, csv, directory }
 
@@ -41,11 +50,36 @@ public struct SourceSpec: Sendable, Equatable {
     public var maxCompressionRatio: Double
     /// `on_corrupt_entry`: `error` (default) or `skip` (skipped members are counted, listed and warned about).
     public var onCorruptEntry: CorruptEntryPolicy
+    /// `train:` / `test:`: one source per split (keys `train`, `test`); empty for a single source.
+    /// With it, the fields above are the train source's (the test source alone when only `test:` is given).
+    public var splits: [String: SourceSpec] = [:]
+    static let splitKeys = ["train", "test"]
 
-    static let keys = ["url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery",
+    static let keys = ["train", "test", "url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery",
                        "max_entry_bytes", "max_total_bytes", "max_compression_ratio", "on_corrupt_entry"]
 
     init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
+        if SourceSpec.splitKeys.contains(where: { m.has($0) }) {
+            if m.has("url") {
+                throw m.fail("url", "give either url (one source) or train:/test: (one source per split), not both",
+                             hint: "with --source train=PATH, a plain --source PATH is not needed")
+            }
+            var found: [String: SourceSpec] = [:]
+            for key in SourceSpec.splitKeys where m.has(key) {
+                guard case .mapping(let own)? = m.node(key) else { throw m.fail(key, "must be a mapping with url: (and checksums)") }
+                // Shared keys first, the split's own keys override them.
+                var merged = Node.Mapping([])
+                for (k, v) in m.mapping where !SourceSpec.splitKeys.contains(k.scalar?.string ?? "") && k.scalar?.string != "url" { merged[k] = v }
+                for (k, v) in own { merged[k] = v }
+                let sm = try SpecMap(.mapping(merged), path: m.field(key), origin: m.origin,
+                                     allowed: SourceSpec.keys.filter { !SourceSpec.splitKeys.contains($0) })
+                found[key] = try SourceSpec(sm, defaultInclude: defaultInclude, defaultExclude: defaultExclude)
+            }
+            guard let first = found["train"] ?? found["test"] else { throw m.fail("train", "is required") }
+            self = first
+            splits = found
+            return
+        }
         guard let url = try m.string("url"), !url.isEmpty else {
             throw InputError("is required: a URL (http, https, file) or a local path", at: m.location("url"),
                              field: m.field("url"), hint: "or pass --source PATH_OR_URL")
@@ -74,7 +108,10 @@ public struct SourceSpec: Sendable, Equatable {
     }
 
     var yaml: Node {
-        Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
+        if !splits.isEmpty {
+            return Y.map(SourceSpec.splitKeys.compactMap { k in splits[k].map { (k, $0.yaml) } })
+        }
+        return Y.map([("url", Y.str(url)), ("sha256", Y.opt(sha256, Y.str)), ("md5", Y.opt(md5, Y.str)),
                ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
                ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds)),
                ("delivery", Y.str(delivery.rawValue))] + limitsYAML + stallYAML)

@@ -109,9 +109,12 @@ extension TokenizedReviews {
         try AtomicFile.write(vocabularyJSON, to: vocabPath)
         let tokensCut = counter.cutTokens
         try AtomicFile.write(imdbMetaJSON(summaries, vocabulary: vocabulary, vocabularyHash: vocabularyHash, distinct: distinct,
-                                          tokensCut: tokensCut, options: options, provenance: provenance), to: metaPath)
-        return ImdbPreparationResult(splits: summaries, vocabulary: vocabulary, distinctWords: distinct,
-                                     files: files + [vocabPath, metaPath], tokensCut: tokensCut)
+                                          tokensCut: tokensCut, options: options, provenance: provenance,
+                                          classNames: classNames, extra: extraMeta), to: metaPath)
+        var result = ImdbPreparationResult(splits: summaries, vocabulary: vocabulary, distinctWords: distinct,
+                                           files: files + [vocabPath, metaPath], tokensCut: tokensCut)
+        if let classNames { result.classNames = classNames }
+        return result
     }
 }
 

@@ -65,4 +65,7 @@ public struct ImdbPreparationResult: Sendable {
     /// Damaged archive members skipped under `source.on_corrupt_entry: skip` (filled by the caller
     /// that read the archive; one line each: where and why).
     public var skippedEntries: [String] = []
+    /// Class names in id order (`meta.json`'s `class_names`): aclImdb's `neg`, `pos` unless the
+    /// labelled-text reader found others.
+    public var classNames = ["neg", "pos"]
 }

@@ -111,7 +111,8 @@ final class RowEncoder {
 
 /// The content of `meta.json`.
 func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, vocabularyHash: String, distinct: Int,
-                  tokensCut: Int = 0, options: ImdbPrepareOptions, provenance: ImdbProvenance) -> [UInt8] {
+                  tokensCut: Int = 0, options: ImdbPrepareOptions, provenance: ImdbProvenance,
+                  classNames: [String]? = nil, extra: [(String, JSONValue)] = []) -> [UInt8] {
     func q(_ s: String) -> String { JSONString.quote(s) }
     var lines = [
         "\"format\": \"pipeline-imdb-prepared\"", "\"version\": 1",
@@ -125,8 +126,9 @@ func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vo
         "\"truncating\": \(q(options.truncating.rawValue))", "\"value\": \(options.value)",
         "\"shuffle\": \(options.shuffle)", "\"seed\": \(options.seed)",
         "\"order\": \"sorted by label then id, then shuffled with SeededRandom(seed, stage: imdb-<split>) when shuffle\"",
-        "\"y_shape\": \"[N] int32, 1 = pos, 0 = neg\"",
-    ]
+        classNames == nil ? "\"y_shape\": \"[N] int32, 1 = pos, 0 = neg\"" : "\"y_shape\": \"[N] int32 class ids, see class_names\"",
+        "\"class_names\": [" + (classNames ?? ["neg", "pos"]).map(q).joined(separator: ", ") + "]",
+    ] + extra.map { "\(q($0.0)): \($0.1.text)" }
     var parts: [String] = []
     for s in splits {
         let labels = s.labelCounts.keys.sorted().map { "\"\($0)\": \(s.labelCounts[$0]!)" }.joined(separator: ", ")

@@ -122,6 +122,11 @@ final class ParallelTokenCounter {
         }
     }
 
+    /// Replaces each record's label by `finalOf[label]` (provisional label ids → class ids).
+    func relabel(_ finalOf: [Int32]) {
+        for i in records.indices { records[i].label = finalOf[Int(records[i].label)] }
+    }
+
     /// One table with every word and its summed training count, and for each spilled value
     /// `local << 1 | worker` its id in that table.
     func merge() -> (table: TokenTable, globalOfSpilled: [Int32]) {

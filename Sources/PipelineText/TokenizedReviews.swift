@@ -44,6 +44,10 @@ public final class TokenizedReviews {
     let spill: SpillFile
     let counter: ParallelTokenCounter
     var prepared = false
+    /// Class names in id order, recorded in `meta.json` (`nil`: aclImdb's `neg`, `pos`).
+    public internal(set) var classNames: [String]?
+    /// More `meta.json` keys (the labelled-text reader's format, label mode and counts).
+    var extraMeta: [(String, JSONValue)] = []
 
     init(standardization: TextStandardization, spill: SpillFile, counter: ParallelTokenCounter) {
         self.standardization = standardization; self.spill = spill; self.counter = counter
