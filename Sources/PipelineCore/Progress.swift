@@ -27,6 +27,7 @@ public final class ProgressReporter: Sendable {
     struct State {
         var items = 0
         var bytes = 0
+        var sourceBytes = 0
         var lastPrint: Double = 0
         var finished = false
         /// A bar is on screen without its newline.
@@ -37,15 +38,20 @@ public final class ProgressReporter: Sendable {
     public let totalBytes: Int?
     public let style: ProgressStyle
     public let interval: Double
+    /// Which bytes the line shows: those given as `bytes:` (what the stage saw, e.g. the
+    /// decompressed text) or those given as `sourceBytes:` (read from the source file, e.g. the
+    /// compressed archive, whose size `totalBytes` then is).
+    public let shows: ShownBytes
+    public enum ShownBytes: Sendable { case stage, source }
     let start: Double
     let state = Locked(State())
     let sink: @Sendable (String) -> Void
 
     public init(label: String, totalItems: Int? = nil, totalBytes: Int? = nil,
-                style: ProgressStyle = .automatic, interval: Double = 5,
+                style: ProgressStyle = .automatic, interval: Double = 5, shows: ShownBytes = .stage,
                 sink: @escaping @Sendable (String) -> Void = { Console.error($0) }) {
         self.label = label; self.totalItems = totalItems; self.totalBytes = totalBytes
-        self.style = style; self.interval = interval; self.sink = sink
+        self.style = style; self.interval = interval; self.shows = shows; self.sink = sink
         start = ProgressReporter.now()
         state.withLock { $0.lastPrint = start }
     }
@@ -58,22 +64,25 @@ public final class ProgressReporter: Sendable {
 
     public var items: Int { state.withLock { $0.items } }
     public var bytes: Int { state.withLock { $0.bytes } }
+    public var sourceBytes: Int { state.withLock { $0.sourceBytes } }
 
-    public func advance(items: Int = 0, bytes: Int = 0) {
+    /// Counts `items` and `bytes` seen by the stage and `sourceBytes` read from the source;
+    /// redraws when due.
+    public func advance(items: Int = 0, bytes: Int = 0, sourceBytes: Int = 0) {
         guard style != .quiet else {
-            state.withLock { $0.items += items; $0.bytes += bytes }
+            state.withLock { $0.items += items; $0.bytes += bytes; $0.sourceBytes += sourceBytes }
             return
         }
         let t = ProgressReporter.now()
         let line: String? = state.withLock { s in
-            s.items += items; s.bytes += bytes
+            s.items += items; s.bytes += bytes; s.sourceBytes += sourceBytes
             let gap = style == .bar ? 0.1 : interval
             guard t - s.lastPrint >= gap else { return nil }
             s.lastPrint = t
             if style == .bar { s.drawn = true }
             return render(s, now: t)
         }
-        if let line { sink(style == .bar ? "\r\u{1B}[K" + line : line + "\n") }
+        if let line { sink(style == .bar ? "\r\u{1B}[K" + Console.fitted(line, columns: Console.columns) : line + "\n") }
     }
 
     /// Prints the final line, `… done in h:mm:ss` (once). Call it only when the stage succeeded:
@@ -109,11 +118,12 @@ public final class ProgressReporter: Sendable {
         let elapsed = max(t - start, 1e-9)
         var parts: [String] = []
         var fraction: Double?
+        let bytes = shows == .source ? s.sourceBytes : s.bytes
         if let totalBytes, totalBytes > 0 {
-            fraction = Double(s.bytes) / Double(totalBytes)
-            parts.append("\(ProgressReporter.size(s.bytes)) / \(ProgressReporter.size(totalBytes))")
-        } else if s.bytes > 0 {
-            parts.append(ProgressReporter.size(s.bytes))
+            fraction = Double(bytes) / Double(totalBytes)
+            parts.append("\(ProgressReporter.size(bytes)) / \(ProgressReporter.size(totalBytes))")
+        } else if bytes > 0 {
+            parts.append(ProgressReporter.size(bytes))
         }
         if let totalItems, totalItems > 0 {
             fraction = fraction ?? Double(s.items) / Double(totalItems)
@@ -121,7 +131,7 @@ public final class ProgressReporter: Sendable {
         } else if s.items > 0 {
             parts.append("\(s.items) items")
         }
-        if s.bytes > 0 { parts.append("\(ProgressReporter.size(Int(Double(s.bytes) / elapsed)))/s") }
+        if bytes > 0 { parts.append("\(ProgressReporter.size(Int(Double(bytes) / elapsed)))/s") }
         else if s.items > 0 { parts.append("\(Int(Double(s.items) / elapsed)) items/s") }
         var head = "\(label):"
         if let f = fraction {

@@ -24,14 +24,30 @@ public enum RunArtifacts {
         return s
     }
 
-    /// The plots of a history: `loss.svg`, and `acc.svg` / `mae.svg` for each metric; returns the file names.
+    /// The best epoch of a history (1-based) and the key that says so: the lowest `val_loss`, or
+    /// the lowest `loss` without validation (Keras' `ModelCheckpoint` default); nil when none is finite.
+    public static func bestEpoch(_ h: [String: [Double]]) -> (epoch: Int, key: String, value: Double)? {
+        let key = h["val_loss"].map { !$0.isEmpty } == true ? "val_loss" : "loss"
+        guard let values = h[key] else { return nil }
+        var best: (Int, Double)?
+        for (i, v) in values.enumerated() where v.isFinite && v < (best?.1 ?? .infinity) { best = (i + 1, v) }
+        return best.map { ($0.0, key, $0.1) }
+    }
+
+    /// The plots of a history: `loss.svg`, and `acc.svg` / `mae.svg` for each metric, each with
+    /// the best epoch (``bestEpoch(_:)``) marked; returns the file names.
     public static func writePlots(_ h: History, into dir: String, baseline: Double? = nil, baselineName: String = "Common-sense baseline") throws -> [String] {
         var files: [String] = []
         let metrics = h.keys.filter { !$0.hasPrefix("val_") && !Logs.countKeys.contains($0) }
+        let best = bestEpoch(Dictionary(uniqueKeysWithValues: h.keys.map { ($0, h[$0] ?? []) }))
         for key in metrics {
             var chart = SVGChart(title: "Training and validation \(key)", yLabel: key)
             chart.add(series: "Training \(key)", values: h[key] ?? [], style: .dots)
             if let v = h["val_" + key] { chart.add(series: "Validation \(key)", values: v) }
+            if let best {
+                chart.best = SVGChart.Best(epoch: best.epoch, series: chart.series.count - 1,
+                                           label: "best epoch \(best.epoch) (lowest \(best.key))")
+            }
             if let baseline, key == "mae" || (key == "loss" && h.keys.contains("mae")) { chart.reference = (baselineName, baseline) }
             let name = "\(key).svg"
             try AtomicFile.write(chart.svg, to: dir + "/" + name)

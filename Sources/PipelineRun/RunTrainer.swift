@@ -23,6 +23,10 @@ struct RunTrainer {
     let dir: String
     let log: @Sendable (String) -> Void
     var stop: StopRequest? = nil
+    /// `.bar`: a live Keras-style bar during each epoch (``EpochProgressBar``) before its final line.
+    var progress: ProgressStyle = .lines
+    /// When the trainer was made (the report's total time counts from here).
+    var startedAt = ProgressReporter.now()
 
     var checkpointDir: String { dir + "/checkpoint" }
     var checkpointPath: String { checkpointDir + "/model.safetensors" }
@@ -131,12 +135,17 @@ struct RunTrainer {
             if state.stopped { epochs = position.epoch }   // early stopping had ended it: only finish
             log("resuming at epoch \(position.epoch + 1) of \(t.epochs), after step \(position.step)")
         }
+        if progress == .bar {   // first, so it is erased before the epoch's final line
+            let steps = EpochProgressBar.knownSteps(trainData(position.epoch), stepsPerEpoch: t.stepsPerEpoch)
+            callbacks.insert(EpochProgressBar(steps: steps), at: 0)
+        }
         if t.checkpoint == .best {   // also keep the weights of the best epoch, as Keras' save_best_only
             let monitor = validationData != nil ? "val_loss" : "loss"
             let best = ModelCheckpoint(path: dir + "/best.safetensors", monitor: monitor, saveBestOnly: true)
             best.resume(best: previous[monitor]?.min())
             callbacks.append(best)
         }
+        callbacks.append(RunLiveReport(trainer: self, epochs: t.epochs, history: previous))
         // Last, so it saves the early-stopping state of the epoch it checkpoints.
         if t.checkpoint != .none {
             callbacks.append(RunCheckpoint(path: checkpointPath, everySteps: t.checkpointEverySteps,
@@ -182,10 +191,8 @@ struct RunTrainer {
         var finalRows: [(String, String)] = []
         for k in history.keys { if let v = history[k]?.last { finalRows.append((k, String(format: "%.4f", v))) } }
         let state = "interrupted at epoch \(position.epoch + 1) of \(epochs), after step \(position.step) of the epoch"
-        let report = RunReport(title: "\(spec.name): \(state)", specYAML: spec.yaml,
-                               dataStats: [("state", state + "; continue with pipeline run --resume \(dir)")],
-                               modelSummary: summary, finalMetrics: finalRows,
-                               history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
+        let report = self.report(title: "\(spec.name): \(state)", summary: summary, finalRows: finalRows, history: history,
+                                 plots: plots, stats: [("state", state + "; continue with pipeline run --resume \(dir)")])
         try AtomicFile.write(report.html, to: dir + "/report.html")
         return ["history.json", "history.csv"] + plots + ["summary.txt", "report.html"]
     }
@@ -207,6 +214,7 @@ struct RunTrainer {
             "parameters": .int(model.parameterCount), "seed": .int(Int(truncatingIfNeeded: spec.seed)),
             "tool_version": .string(ToolInfo.version),
         ]
+        if let loss = spec.train?.loss { json["loss"] = .string(loss.rawValue) }
         for key in history.keys where key.hasPrefix("val_") {
             let v = history[key] ?? []
             let best = key.contains("acc") ? v.max() : v.min()
@@ -218,13 +226,25 @@ struct RunTrainer {
         var finalRows = final.keys.sorted().map { ($0, String(format: "%.4f", final[$0]?.double ?? .nan)) }
         finalRows.append(("seconds per epoch", String(format: "%.2f", perEpoch)))
         if let baseline { finalRows.append(("common-sense baseline MAE", String(format: "%.4f", baseline))) }
-        let report = RunReport(title: "\(spec.name): \(spec.model.map { "\($0.layers.count)-layer model" } ?? "baseline")",
-                               specYAML: spec.yaml, dataStats: stats, modelSummary: summary, finalMetrics: finalRows,
-                               history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
+        let report = self.report(title: "\(spec.name): \(spec.model.map { "\($0.layers.count)-layer model" } ?? "baseline")",
+                                 summary: summary, finalRows: finalRows, history: history, plots: plots, stats: stats)
         try AtomicFile.write(report.html, to: dir + "/report.html")
         let headline = final.keys.sorted().filter { $0.hasPrefix("val_") || $0.hasPrefix("test_") }
             .map { "\($0) \(String(format: "%.4f", final[$0]!.double!))" }.joined(separator: ", ")
         return RunResult(json: .object(json),
                          summary: "\(spec.name): \(history.epochs.count) epochs, \(String(format: "%.2f", perEpoch)) s/epoch; \(headline) → \(dir)")
+    }
+
+    /// The report of this run: its date, total time since the trainer started, and links to
+    /// the files the folder holds now.
+    func report(title: String, summary: String, finalRows: [(String, String)], history: History, plots: [String],
+                stats: [(String, String)]) -> RunReport {
+        var r = RunReport(title: title, specYAML: spec.yaml, dataStats: stats, modelSummary: summary, finalMetrics: finalRows,
+                          history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
+        r.written = RunReport.timestamp()
+        r.totalSeconds = ProgressReporter.now() - startedAt
+        r.files = ["model.safetensors", "best.safetensors", "model.json", "run.json", "history.json", "history.csv",
+                   "summary.txt", "spec.yaml"].filter { FileManager.default.fileExists(atPath: dir + "/" + $0) }
+        return r
     }
 }

@@ -30,6 +30,24 @@ public struct SourceOpener: Sendable {
 
     var checksums: Checksums { Checksums(sha256: source.sha256, md5: source.md5) }
 
+    /// The reporter of a stage that reads this source: for a file or URL it shows the bytes
+    /// read from the source (compressed, for an archive) against the file's size, so the
+    /// percentage and ETA are those of the read; pass it as `progress:` to ``entries(report:progress:)``
+    /// or ``fileContent(report:progress:)``. A folder shows what the stage counts.
+    public func reporter(label: String) -> ProgressReporter {
+        if isDirectory || source.format == .directory { return ProgressReporter(label: label, style: progress) }
+        let size = isRemote ? nil : (try? FileManager.default.attributesOfItem(atPath: location)[.size] as? Int) ?? nil
+        return ProgressReporter(label: label, totalBytes: size, style: progress, shows: .source)
+    }
+
+    /// The raw bytes of the source, verified against the spec's checksums; each chunk counted
+    /// as `sourceBytes` into `progress`.
+    public func bytes(progress reporter: ProgressReporter? = nil) throws -> AnyByteSequence {
+        let plain = try bytes()
+        guard let reporter else { return plain }
+        return AnyByteSequence(plain.map { chunk in reporter.advance(sourceBytes: chunk.count); return chunk })
+    }
+
     /// The raw bytes of the source, verified against the spec's checksums.
     public func bytes() throws -> AnyByteSequence {
         if isRemote {
@@ -54,13 +72,13 @@ public struct SourceOpener: Sendable {
     /// read within the spec's `source.max_*` limits. Damaged members fail the read unless
     /// `source.on_corrupt_entry: skip`; then they are recorded in `report` (the caller reports
     /// them) or, without a report, printed as warnings on standard error when the read ends.
-    public func entries(report: ArchiveReadReport? = nil) throws -> AnyEntrySequence {
+    public func entries(report: ArchiveReadReport? = nil, progress: ProgressReporter? = nil) throws -> AnyEntrySequence {
         let filter = try EntryFilter(include: source.include, exclude: source.exclude)
         if isDirectory || source.format == .directory {
             return AnyEntrySequence(DirectoryEntries(root: location, filter: filter))
         }
         let own = report ?? ArchiveReadReport()
-        let entries = try bytes().archiveEntries(source: displayName, filter: filter, limits: source.archiveLimits,
+        let entries = try bytes(progress: progress).archiveEntries(source: displayName, filter: filter, limits: source.archiveLimits,
                                                  onCorruptEntry: source.onCorruptEntry, report: own)
         if report != nil { return AnyEntrySequence(entries) }
         return AnyEntrySequence(WarningAtEnd(base: entries, report: own, source: displayName))
@@ -71,21 +89,21 @@ public struct SourceOpener: Sendable {
     /// streamed (never held whole). An archive where several files match fails (naming them and
     /// asking for `source.include`) rather than joining them. Decompression follows the spec's
     /// `source.max_*` limits; damaged members as in ``entries(report:)``.
-    public func fileContent(report: ArchiveReadReport? = nil) throws -> AnyByteSequence {
+    public func fileContent(report: ArchiveReadReport? = nil, progress: ProgressReporter? = nil) throws -> AnyByteSequence {
         let lower = location.lowercased()
         let format = source.format
         if format == .zip || format == .tar || format == .tar_gz || (format == .auto && (lower.hasSuffix(".zip") || lower.hasSuffix(".tar") || lower.hasSuffix(".tar.gz") || lower.hasSuffix(".tgz"))) {
             let filter = try EntryFilter(include: source.include, exclude: source.exclude)
             let own = report ?? ArchiveReadReport()
-            let content = try bytes().archiveFileContent(source: displayName, filter: filter, limits: source.archiveLimits,
+            let content = try bytes(progress: progress).archiveFileContent(source: displayName, filter: filter, limits: source.archiveLimits,
                                                          onCorruptEntry: source.onCorruptEntry, report: own)
             if report != nil { return AnyByteSequence(content) }
             return AnyByteSequence(WarningAtEnd(base: content, report: own, source: displayName))
         }
         if format == .gzip || (format == .auto && lower.hasSuffix(".gz")) {
-            return AnyByteSequence(try bytes().gunzipped(source: displayName, limits: source.archiveLimits))
+            return AnyByteSequence(try bytes(progress: progress).gunzipped(source: displayName, limits: source.archiveLimits))
         }
-        return try bytes()
+        return try bytes(progress: progress)
     }
 }
 
