@@ -15,6 +15,13 @@
   2 Business, 3 Sci/Tech; no header; `label,text`; the text quoted when it holds a comma or a quote,
   a tab between title and description, lower-cased), 120 rows per class in train and 30 in test,
   in shuffled order. Each class has its own topic words, so a small model learns them.
+- fixtures/air-hourly.csv: the layout of the UCI "Beijing PM2.5" file (hourly, 2010-01-01 on):
+  No,year,month,day,hour,pm2.5,DEWP,TEMP,PRES,cbwd,Iws,Is,Ir with the time split over four columns,
+  `NA` cells in pm2.5 (the first day and a few scattered), and the wind direction as text (NW, NE,
+  SE, cv); 2,400 rows (100 days), a daily temperature cycle, LF line ends, final newline.
+- fixtures/temp-hourly-dst.csv: a one-column hourly temperature log in local time,
+  `Datetime,Temperature (degC)` with `2010/01/01 00:00` timestamps, 2010-03-01 to 2010-04-30: the
+  hour 2010-03-28 02:00 (EU daylight-saving change) does not exist, as in a real local-time log.
 """
 import gzip
 import io
@@ -131,7 +138,7 @@ def news_text(rng, label):
     def words(n):
         out = []
         for _ in range(n):
-            out.append(rng.choice(NEWS_TOPICS[label]) if rng.random() < 0.3 else rng.choice(NEWS_COMMON))
+            out.append(rng.choice(NEWS_TOPICS[label]) if rng.random() < 0.5 else rng.choice(NEWS_COMMON))
         return " ".join(out)
     title = words(rng.randint(4, 8))
     body = words(rng.randint(12, 30))
@@ -156,10 +163,58 @@ def make_news(train_path, test_path):
             f.write("\n".join(lines) + "\n")
 
 
+def make_air(path, rows=2400):
+    rng = random.Random(2010)
+    lines = ["No,year,month,day,hour,pm2.5,DEWP,TEMP,PRES,cbwd,Iws,Is,Ir"]
+    days_in = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    month, day, hour = 1, 1, 0
+    pm, front, iws = 80.0, 0.0, 1.0
+    winds = ["NW", "NE", "SE", "cv"]
+    wind = 0
+    for i in range(rows):
+        front = 0.97 * front + rng.gauss(0, 0.3)
+        temp = -4 + 0.12 * (i / 24) + 5 * math.sin(2 * math.pi * (hour - 9) / 24) + 3 * front + rng.gauss(0, 0.4)
+        dewp = temp - 8 + rng.gauss(0, 1)
+        pres = 1025 - 0.05 * (i / 24) - 2 * front + rng.gauss(0, 0.3)
+        if rng.random() < 0.08:
+            wind = rng.randrange(4)
+            iws = 0.0
+        iws += abs(rng.gauss(1.5, 1.0))
+        pm = max(5.0, pm * 0.95 + 60 * (1 if winds[wind] in ("SE", "cv") else 0.3) * 0.08 + rng.gauss(0, 8))
+        pm_text = "NA" if i < 24 or rng.random() < 0.01 else str(int(round(pm)))
+        lines.append(f"{i + 1},2010,{month},{day},{hour},{pm_text},{int(round(dewp))},{int(round(temp))},"
+                     f"{int(round(pres))},{winds[wind]},{iws:.2f},0,0")
+        hour += 1
+        if hour == 24:
+            hour, day = 0, day + 1
+            if day > days_in[month - 1]:
+                day, month = 1, month + 1
+    with open(path, "w", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def make_temp_dst(path):
+    rng = random.Random(1003)
+    lines = ["Datetime,Temperature (degC)"]
+    front = 0.0
+    for month, days in ((3, 31), (4, 30)):
+        for day in range(1, days + 1):
+            for hour in range(24):
+                if (month, day, hour) == (3, 28, 2):
+                    continue                      # the clock jumps from 02:00 to 03:00
+                front = 0.95 * front + rng.gauss(0, 0.4)
+                t = 6 + 0.1 * (day + 31 * (month - 3)) + 4 * math.sin(2 * math.pi * (hour - 9) / 24) + front
+                lines.append(f"2010/{month:02d}/{day:02d} {hour:02d}:00,{t:.1f}")
+    with open(path, "w", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     os.makedirs(ROOT, exist_ok=True)
     make_imdb(os.path.join(ROOT, "aclImdb-mini.tar.gz"))
     make_jena(os.path.join(ROOT, "jena-mini.csv"))
     make_news(os.path.join(ROOT, "news4-train.csv"), os.path.join(ROOT, "news4-test.csv"))
+    make_air(os.path.join(ROOT, "air-hourly.csv"))
+    make_temp_dst(os.path.join(ROOT, "temp-hourly-dst.csv"))
     for name in sorted(os.listdir(ROOT)):
         print(name, os.path.getsize(os.path.join(ROOT, name)))

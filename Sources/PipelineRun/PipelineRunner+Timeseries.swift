@@ -47,6 +47,8 @@ extension PipelineRunner {
         o.maxRepairedFraction = t.maxRepairedFraction
         o.maxTableBytes = t.maxTableBytes
         o.categorical = t.categorical
+        o.durations = t.durations
+        o.targetUnit = t.targetUnit
         o.calendar = t.calendar
         switch t.ranges {
         case let .rows(train, validation, test):
@@ -67,15 +69,16 @@ extension PipelineRunner {
         let json: JSONValue = .object([
             "output": .string(dir), "rows": .int(meta.rows), "features": .int(meta.features),
             "columns": .array(meta.columns.map { .string($0) }),
-            "baseline_mae": .number(meta.baselineMAE), "baseline_mae_celsius": .number(meta.baselineMAECelsius),
+            "baseline_mae": .number(meta.baselineMAE), "baseline_mae_in_unit": .number(meta.baselineMAECelsius),
+            "target_unit": meta.targetUnit.map { .string($0) } ?? .null,
             "baseline_mae_all_windows": .number(meta.baselineMAEAllWindows),
             "rows_read": .int(meta.rowsRead ?? meta.rows), "rows_inserted": .int(meta.counts.rowsInserted),
             "rows_dropped_time": .int(meta.counts.rowsDroppedTime), "rows_dropped_missing": .int(meta.counts.rowsDroppedMissing),
             "time_gaps": .int(meta.counts.gaps), "grid_gaps": .int(meta.gridGaps ?? 0),
             "missing_cells": .int(meta.counts.missingCells), "filled_cells": .int(meta.counts.filledCells),
-        ])
+        ].merging(TargetUnit.celsiusKeyApplies(meta.targetUnit) ? ["baseline_mae_celsius": .number(meta.baselineMAECelsius)] : [:]) { a, _ in a })
         var summary = "prepared \(meta.rows) rows × \(meta.features) features; common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)) "
-            + "(\(String(format: "%.2f", meta.baselineMAECelsius)) °C)"
+            + "(\(TargetUnit.format(meta.baselineMAECelsius, meta.targetUnit ?? "in the target's units")))"
         summary += "; " + Self.timeSummary(meta, t)
         if let repairs = RepairLimit(maxFraction: t.maxRepairedFraction, step: meta.timeStepSeconds ?? 0)
             .summary(meta.counts, rows: meta.rows, gridGaps: meta.gridGaps ?? 0) { summary += "; " + repairs }
@@ -125,7 +128,7 @@ extension PipelineRunner {
         if case .object(let o) = r.json { for (k, v) in o { json[k] = v } }
         try AtomicFile.write(JSONValue.object(json).text + "\n", to: dir + "/run.json")
         let finalRows = [("common-sense baseline MAE (normalised)", String(format: "%.4f", r.meta.baselineMAE)),
-                         ("common-sense baseline MAE (°C)", String(format: "%.3f", r.meta.baselineMAECelsius)),
+                         ("common-sense baseline MAE (\(r.meta.targetUnit ?? "target units"))", String(format: "%.3f", r.meta.baselineMAECelsius)),
                          ("baseline MAE over all validation windows", String(format: "%.4f", r.meta.baselineMAEAllWindows))]
         try AtomicFile.write("(no model: the common-sense baseline predicts the target's value 'delay' rows later as its current value)\n",
                              to: dir + "/summary.txt")
@@ -146,7 +149,8 @@ extension PipelineRunner {
             meta = try Self.decodeMeta(raw, path: dataDir + "/meta.json")
         } else {
             meta = try await prepareTimeseries(series, into: dataDir).meta
-            log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE))")
+            log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)); "
+                + Self.timeSummary(meta, series))
         }
         let prepSeconds = ProgressReporter.now() - start
         let (data, features, w) = try loadWindows(dataDir)
@@ -175,10 +179,15 @@ extension PipelineRunner {
             ("train rows", "\(w.ranges.train.minIndex)–\(w.ranges.train.maxIndex.map(String.init) ?? "end")"),
             ("validation rows", "\(w.ranges.validation.minIndex)–\(w.ranges.validation.maxIndex.map(String.init) ?? "end")"),
             ("steps per epoch", "\(steps)"), ("validation steps", "\(valSteps)"),
-            ("common-sense baseline MAE", String(format: "%.4f (%.3f °C)", meta.baselineMAE, meta.baselineMAECelsius)),
+            ("common-sense baseline MAE", String(format: "%.4f", meta.baselineMAE)
+                + " (\(TargetUnit.format(meta.baselineMAECelsius, meta.targetUnit ?? "in the target's units", decimals: 3)))"),
             ("data preparation", String(format: "%.2f s", prepSeconds)),
         ]
         return try trainer.finish(model: model, history: history, fitSeconds: fitSeconds, stats: stats,
-                                  extra: ["baseline_mae_celsius": .number(meta.baselineMAECelsius)], baseline: meta.baselineMAE)
+                                  extra: TargetUnit.celsiusKeyApplies(meta.targetUnit)
+                                      ? ["baseline_mae_celsius": .number(meta.baselineMAECelsius)]
+                                      : ["baseline_mae_in_unit": .number(meta.baselineMAECelsius),
+                                         "target_unit": meta.targetUnit.map { .string($0) } ?? .null],
+                                  baseline: meta.baselineMAE)
     }
 }

@@ -77,10 +77,11 @@ public struct Prediction {
         return Double(y.data[0])
     }
 
+    /// The predicted class with its own probability, the top classes and, for a binary model,
+    /// `p_positive` (see ``predict(texts:topK:)``).
     public func predict(text: String) throws -> JSONValue {
         guard case .text = spec.task else { throw InputError("--text needs an IMDB (text) run", field: "--text") }
-        let p = try probability(text: text)
-        return .object(["probability": .number(p), "label": .string(p >= 0.5 ? "positive" : "negative")])
+        return try predict(texts: [text])[0].json
     }
 
     public func predict(file: String) throws -> JSONValue {
@@ -118,17 +119,19 @@ public struct Prediction {
         guard case .timeseries(let t) = spec.task else { throw InputError("--csv needs a weather (timeseries) run", field: "--csv") }
         let (values, rows, n) = try await readCSV(path, t)
         let f = n.columns.count
-        guard rows >= t.lookback else {
-            throw InputError("the CSV has \(rows) rows, fewer than lookback \(t.lookback)", at: SourceLocation(file: path))
+        // The window in rows as prepare resolved it (durations such as 10d become rows there).
+        let w = try windows()
+        guard rows >= w.lookback else {
+            throw InputError("the CSV has \(rows) rows, fewer than lookback \(w.lookback)", at: SourceLocation(file: path))
         }
         var x: [Float] = []
-        for r in Swift.stride(from: rows - t.lookback, to: rows, by: t.step) { x += values[r * f..<(r + 1) * f] }
+        for r in Swift.stride(from: rows - w.lookback, to: rows, by: w.step) { x += values[r * f..<(r + 1) * f] }
         let steps = x.count / f
         let y = model.predict(Tensor(shape: [1, steps, f], data: x), batchSize: 1)
         guard let target = n.columns.firstIndex(of: t.target) else { throw InputError("target column missing", value: t.target) }
         let value = n.denormalize(Double(y.data[0]), column: target)
         return .object(["target": .string(t.target), "normalized": .number(Double(y.data[0])), "forecast": .number(value),
-                        "delay_rows": .int(t.delay), "last_row": .int(rows - 1)])
+                        "delay_rows": .int(w.delay), "last_row": .int(rows - 1)])
     }
 
     /// Loss and metrics on held-out data: the `test` reviews of an archive or folder (IMDB),
@@ -141,34 +144,51 @@ public struct Prediction {
         switch spec.task {
         case .text(let t):
             var reviews: [Review] = []
-            for try await r in try opener.entries().aclImdbReviews(splits: [.test]) { reviews.append(r) }
+            var names = ["neg", "pos"]
+            if t.usesLabelledReader(location: opener.location, perSplit: false) || PipelineRunner.classNames(dataDir: runDirectory + "/data").map({ $0 != names }) == true {
+                (reviews, names) = try await labelledTexts(source: opener.location, spec: s, text: t, progress: progress)
+            } else {
+                for try await r in try opener.entries().aclImdbReviews(splits: [.test]) { reviews.append(r) }
+            }
             if reviews.isEmpty {
                 throw InputError("no test reviews in the source (expected aclImdb/test/{pos,neg}/ID_RATING.txt)", at: SourceLocation(file: source))
             }
             reviews.sort { ($0.label, $0.id) < ($1.label, $1.id) }
             let ds = EncodedDataset(reviews: reviews, vocabulary: try vocabulary, maxlen: t.maxlen ?? 500,
                                     padding: t.padding, truncating: t.truncating)
-            let logs = try await model.evaluate(data: ds.rows().batched(size: spec.train?.batchSize ?? 128))
+            let batch = spec.train?.batchSize ?? 128
+            let oneHot = spec.train?.loss == .categorical_crossentropy || spec.train?.loss == .categorical_crossentropy_from_logits
+            let logs = try await model.evaluate(data: oneHot ? OneHotBatches(base: ds.rows().batched(size: batch), classes: names.count) as BatchSequence
+                                                             : ds.rows().batched(size: batch))
             var o: [String: JSONValue] = ["samples": .int(ds.count), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }
+            let m = try await confusion(ds, classNames: names, batch: batch)
+            o["class_names"] = .array(names.map { .string($0) })
+            o["confusion_matrix"] = .array(m.counts.map { .array($0.map { .int($0) }) })
+            o["per_class"] = m.json["per_class"]
             return .object(o)
         case .timeseries(let t):
             let (values, rows, n) = try await readCSV(source, t)
             guard let target = n.columns.firstIndex(of: t.target) else { throw InputError("target column missing", value: t.target) }
             let batch = spec.train?.batchSize ?? 128
-            let gen = try BookGenerator(data: values, features: n.columns.count, lookback: t.lookback, delay: t.delay,
-                                        minIndex: 0, maxIndex: nil, batchSize: batch, step: t.step, targetColumn: target)
+            let w = try windows()
+            let gen = try BookGenerator(data: values, features: n.columns.count, lookback: w.lookback, delay: w.delay,
+                                        minIndex: 0, maxIndex: nil, batchSize: batch, step: w.step, targetColumn: target)
             let steps = gen.stepsPerPass
             guard steps > 0 else { throw InputError("the CSV has \(rows) rows: not one full batch of windows", at: SourceLocation(file: source)) }
             let logs = try await model.evaluate(data: gen.batches(epoch: 0, steps: steps))
             var o: [String: JSONValue] = ["windows": .int(steps * batch), "source": .string(source)]
             for k in logs.keys { o[k] = .number(logs[k]!) }
-            if let mae = logs["mae"] ?? logs["loss"] { o["mae_celsius"] = .number(mae * n.std[target]) }
-            // The book's yardstick on the same file: "the temperature in `delay` rows equals the
-            // temperature now", over every window (normalised units, then °C).
+            // In the target's units (TargetUnit); the older `_celsius` keys only when that is °C.
+            let unit = TargetUnit.resolve(column: t.target, explicit: t.targetUnit)
+            let suffix = TargetUnit.celsiusKeyApplies(unit) ? "_celsius" : "_in_unit"
+            o["target_unit"] = unit.map { .string($0) } ?? .null
+            if let mae = logs["mae"] ?? logs["loss"] { o["mae" + suffix] = .number(mae * n.std[target]) }
+            // The book's yardstick on the same file: "the target in `delay` rows equals the
+            // target now", over every window (normalised units, then the target's units).
             let baseline = NaiveBaseline.allWindowsMAE(gen)
             o["baseline_mae"] = .number(baseline)
-            o["baseline_mae_celsius"] = .number(baseline * n.std[target])
+            o["baseline_mae" + suffix] = .number(baseline * n.std[target])
             return .object(o)
         }
     }

@@ -12,7 +12,7 @@ extension PipelineSpec {
         case .text(let t): return [t.maxlen ?? 500]
         case .timeseries(let t):
             let f = features ?? t.columns?.count ?? 14
-            return [(t.lookback + t.step - 1) / t.step, f]
+            return [t.timesteps ?? (t.lookback + t.step - 1) / t.step, f]
         }
     }
 

@@ -33,7 +33,7 @@ extension TimeseriesSpec {
             case "row_order": return .none
             default:
                 throw m.fail("time", "must be auto, row_order, {column: NAME, format: FORMAT} or {columns: {year: …, month: …, day: …}}",
-                             hint: DidYouMean.hint(s.string, in: ["auto", "row_order"]))
+                             hint: DidYouMean.hint(s.string, in: ["auto", "row_order"]) ?? "time: row_order takes the rows in file order")
             }
         }
         guard let t = try m.map("time", allowed: ["column", "format", "columns"]) else { return .auto }

@@ -66,6 +66,8 @@ public struct TimeseriesSpec: Sendable, Equatable {
     public var stepSeconds: TimeStep
     public var timeAxis: TimeAxisPolicy
     public var target: String
+    /// Row counts; when given as durations (`10d`, `1h`), `durations` holds them and these
+    /// keep the defaults until prepare converts them with the time step.
     public var lookback: Int
     public var step: Int
     public var delay: Int
@@ -80,6 +82,8 @@ public struct TimeseriesSpec: Sendable, Equatable {
     /// The target's unit for messages and results (`target_unit`); nil: parsed from the column
     /// name (`T (degC)` → °C), else none.
     public var targetUnit: String?
+    /// `lookback`, `step`, `delay` given as durations (seconds), converted at prepare.
+    public var durations: WindowDurations
     public var maxRepairedFraction: Double
     public var maxTableBytes: Int
 
@@ -99,9 +103,26 @@ public struct TimeseriesSpec: Sendable, Equatable {
             : (try m.int("step_seconds", min: 1)).map { .seconds(Int64($0)) } ?? .auto
         timeAxis = try m.choice("time_axis", default: .error)
         target = try m.string("target", default: "T (degC)")
-        lookback = try m.int("lookback", default: 1440, min: 1)
-        step = try m.int("step", default: 6, min: 1)
-        delay = try m.int("delay", default: 144, min: 0)
+        var spans = WindowDurations()
+        func span(_ key: String, default d: Int, min: Int) throws -> Int {
+            if let s = try m.string(key), let seconds = WindowDurations.parse(s) {
+                if seconds < Int64(min) || (min > 0 && seconds == 0) { throw m.fail(key, "must be > 0") }
+                switch key { case "lookback": spans.lookback = seconds; case "step": spans.step = seconds
+                default: spans.delay = seconds }
+                return d
+            }
+            do { return try m.int(key, default: d, min: min) } catch {
+                throw m.fail(key, "must be a number of rows or a duration such as 10d, 1h, 30min, 90s")
+            }
+        }
+        lookback = try span("lookback", default: 1440, min: 1)
+        step = try span("step", default: 6, min: 1)
+        delay = try span("delay", default: 144, min: 0)
+        durations = spans
+        if (durations.lookback == nil) != (durations.step == nil) && m.has("lookback") && m.has("step") {
+            throw m.fail("step", "give lookback and step both as durations or both as row counts")
+        }
+        if let l = durations.lookback, let s = durations.step, s > l { throw m.fail("step", "must be <= lookback") }
         shuffle = try m.bool("shuffle", default: true)
         maxLineBytes = try m.int("max_line_bytes", default: 1 << 20, min: 1, max: 1 << 30)
         categorical = try m.strings("categorical") ?? []
@@ -109,7 +130,7 @@ public struct TimeseriesSpec: Sendable, Equatable {
             guard let c = FeatureExpansion.Calendar(rawValue: name) else {
                 let names = FeatureExpansion.Calendar.allCases.map(\.rawValue)
                 throw m.fail("calendar", "unknown calendar feature '\(name)': must be among " + names.joined(separator: ", "),
-                             hint: DidYouMean.hint(name, in: names))
+                             hint: DidYouMean.hint(name, in: names) ?? "calendar features: " + names.joined(separator: ", "))
             }
             return c
         }
@@ -121,7 +142,9 @@ public struct TimeseriesSpec: Sendable, Equatable {
         }
         maxRepairedFraction = try m.double("max_repaired_fraction", default: 0.01, min: 0, max: 1)
         maxTableBytes = try m.int("max_table_bytes", default: 64 << 20, min: 1024, max: 1 << 40)
-        if step > lookback { throw m.fail("step", "must be <= lookback (\(lookback))") }
+        if durations.lookback == nil && durations.step == nil && step > lookback {
+            throw m.fail("step", "must be <= lookback (\(lookback))")
+        }
         if m.has("ranges") && m.has("fractions") {
             throw m.fail("fractions", "give either ranges or fractions, not both")
         }
@@ -154,6 +177,16 @@ public struct TimeseriesSpec: Sendable, Equatable {
         }
     }
 
+    /// Timesteps per window when they are known before the data is read: rows, or durations on
+    /// both lookback and step (a duration lookback over a row step depends on the data's step).
+    public var timesteps: Int? {
+        switch (durations.lookback, durations.step) {
+        case (nil, nil): return (lookback + step - 1) / step
+        case let (l?, s?): return Int((l + s - 1) / s)
+        default: return nil
+        }
+    }
+
     var yaml: Node {
         var rangeNode: (String, Node)
         switch ranges {
@@ -169,7 +202,9 @@ public struct TimeseriesSpec: Sendable, Equatable {
                       ("encoding", Y.str(encoding.rawValue)), ("missing_values", Y.strs(missingValues)),
                       ("missing", Y.str(missing.rawValue)), ("step_seconds", stepNode),
                       ("time_axis", Y.str(timeAxis.rawValue)), ("target", Y.str(target)),
-                      ("lookback", Y.int(lookback)), ("step", Y.int(step)), ("delay", Y.int(delay)),
+                      ("lookback", durations.lookback.map { Y.str(WindowDurations.describe($0)) } ?? Y.int(lookback)),
+                      ("step", durations.step.map { Y.str(WindowDurations.describe($0)) } ?? Y.int(step)),
+                      ("delay", durations.delay.map { Y.str(WindowDurations.describe($0)) } ?? Y.int(delay)),
                       rangeNode, ("shuffle", Y.bool(shuffle)), ("max_line_bytes", Y.int(maxLineBytes)),
                       ("categorical", Y.strs(categorical)), ("calendar", Y.strs(calendar.map(\.rawValue))),
                       ("max_categories", Y.int(maxCategories)), ("target_unit", Y.opt(targetUnit, Y.str)),

@@ -40,8 +40,12 @@ public enum WeatherPreparation {
         /// row); spec key `timeseries.max_table_bytes`, default 64 MiB (the whole 2009–2016 Jena
         /// file is 30 MB). Peak memory of a prepare is about 2.5× this plus ≈ 40 MB.
         public var maxTableBytes = WeatherPreparation.defaultMaxTableBytes
+        /// `lookback`, `step`, `delay` as durations, converted with the time step (``WindowDurations``).
+        public var durations = WindowDurations()
         /// Categorical columns to one-hot encode and calendar features to add (``FeatureExpansion``).
         public var categorical: [String] = []
+        /// The target's unit when the column name does not give it (``TargetUnit``).
+        public var targetUnit: String?
         public var calendar: [FeatureExpansion.Calendar] = []
         /// When set, replaces `ranges` by ``WindowRanges/fractions(train:validation:rows:)`` of the
         /// rows actually read (after missing values and the time axis were handled).
@@ -74,6 +78,9 @@ public enum WeatherPreparation {
         public var timePolicy: TimeAxisPolicy
         public var counts: TableCounts
         public var firstTimestamp, lastTimestamp: Int64?
+        /// The common-sense baseline's MAE in normalised units, over all validation windows, and
+        /// in the target's units (`baselineMAECelsius`: the name dates from the Jena-only days; it
+        /// is °C only when ``targetUnit`` is).
         public var baselineMAE, baselineMAEAllWindows, baselineMAECelsius: Double
         /// Data rows read from the source, before rows were inserted or dropped.
         public var rowsRead: Int?
@@ -88,6 +95,8 @@ public enum WeatherPreparation {
         public var timeFormat: String?
         /// Categorical cells whose value the training rows never had (one-hot all zeros), or missing.
         public var unknownCategories: Int?
+        /// The target's unit (``TargetUnit``); `baselineMAECelsius` is in this unit, whatever it is.
+        public var targetUnit: String?
     }
 
     /// 64 MiB: see ``Options/maxTableBytes``.
@@ -133,6 +142,17 @@ public enum WeatherPreparation {
         try limit.check(t.counts, rows: t.rowCount, source: t.source)
         let gridGaps = step.map { RepairLimit.gridGaps(t.timestamps, step: $0.step) } ?? 0
         var o = o
+        if !o.durations.isEmpty {
+            guard let s = step?.step else {
+                throw InputError("lookback, step or delay given as a duration needs a time axis", at: SourceLocation(file: t.source),
+                                 field: "timeseries.time", hint: "give them as row counts, or set timeseries.time")
+            }
+            let rows = try o.durations.rows(timeStep: s)
+            o.lookback = rows.lookback ?? o.lookback; o.step = rows.step ?? o.step; o.delay = rows.delay ?? o.delay
+            guard o.step <= o.lookback else {
+                throw InputError("step (\(o.step) rows) is longer than lookback (\(o.lookback) rows)", field: "timeseries.step")
+            }
+        }
         if let f = o.fractions { o.ranges = .fractions(train: f.train, validation: f.validation, rows: t.rowCount) }
         let trainEnd = min(o.ranges.train.maxIndex ?? t.rowCount, t.rowCount)
         guard o.ranges.train.minIndex < trainEnd else {
@@ -190,7 +210,8 @@ public enum WeatherPreparation {
                         baselineMAE: mae, baselineMAEAllWindows: allWindows, baselineMAECelsius: mae * norm.std[target],
                         rowsRead: RepairLimit.rowsRead(t.counts, rows: t.rowCount), gridGaps: gridGaps,
                         timeStepSeconds: step?.step, timeStepDetected: step?.detected,
-                        timeColumn: t.timestampColumn, timeFormat: t.timestampFormat, unknownCategories: unknownCategories)
+                        timeColumn: t.timestampColumn, timeFormat: t.timestampFormat, unknownCategories: unknownCategories,
+                        targetUnit: TargetUnit.resolve(column: o.targetColumn, explicit: o.targetUnit))
         // Encode everything before the first byte is written: an encoding failure leaves nothing.
         let normJSON = try json(norm, snakeCase: false), windowsJSON = try json(windows), metaJSON = try json(meta)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
