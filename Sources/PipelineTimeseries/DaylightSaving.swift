@@ -1,3 +1,5 @@
+import PipelineCore
+
 /// Recognising the clock changes of local time in a time axis read as UTC: a jump forward by
 /// one hour more than the step (spring) or back by one hour less than it (autumn), on a date
 /// when the European Union or the United States change their clocks.
@@ -15,7 +17,7 @@ public enum DaylightSaving {
     public static func transition(previous: Int64, delta: Int64, step: Int64) -> String? {
         let forward = delta == step + 3600, back = delta == step - 3600 || (step == 3600 && delta == 0)
         guard forward || back else { return nil }
-        let day = Int(previous >= 0 ? previous / 86_400 : (previous - 86_399) / 86_400)
+        let day = Int(CivilDate.day(of: previous))
         // A change seen a little after midnight UTC still belongs to the Sunday before it.
         let days = [day, day - 1]
         guard days.contains(where: { isTransitionDay($0) }) else { return nil }
@@ -24,9 +26,9 @@ public enum DaylightSaving {
 
     /// Whether days-since-1970 `day` is a Sunday of clock change in the EU or the US.
     static func isTransitionDay(_ day: Int) -> Bool {
-        let (y, m, d) = civil(day)
+        let (y, m, d) = CivilDate.date(day)
         guard ((day + 4) % 7 + 7) % 7 == 0 else { return false }   // 1970-01-01 was a Thursday
-        let lastSunday = d + 7 > daysIn(m, y)
+        let lastSunday = d + 7 > CivilDate.daysIn(month: m, year: y)
         switch m {
         case 3: return lastSunday || (y >= 2007 && d > 7 && d <= 14)
         case 10: return lastSunday
@@ -34,26 +36,5 @@ public enum DaylightSaving {
         case 4: return y < 2007 && d <= 7
         default: return false
         }
-    }
-
-    static func daysIn(_ m: Int, _ y: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Year, month, day of days since 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

@@ -119,7 +119,7 @@ public struct FeatureExpansion: Codable, Sendable, Equatable {
 
     /// Where in its cycle (0 ..< 1) a timestamp is.
     static func phase(_ f: Calendar, _ t: Int64) -> Double {
-        let day = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let day = CivilDate.day(of: t)
         let secondOfDay = Double(t - day * 86_400)
         switch f {
         case .hourOfDay:
@@ -127,18 +127,9 @@ public struct FeatureExpansion: Codable, Sendable, Equatable {
         case .dayOfWeek:                                       // Monday 0; 1970-01-01 was a Thursday (3)
             return (Double(((day + 3) % 7 + 7) % 7) + secondOfDay / 86_400) / 7
         case .dayOfYear:
-            let (y, _, _) = DaylightSaving.civil(Int(day))
-            let jan1 = Int64(FeatureExpansion.daysFromCivil(y, 1, 1))
+            let jan1 = Int64(CivilDate.days(CivilDate.date(Int(day)).year, 1, 1))
             return (Double(day - jan1) + secondOfDay / 86_400) / 365.2425
         }
-    }
-
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
     }
 
     /// The expansion saved beside prepared data, or nil when there is none (no file).

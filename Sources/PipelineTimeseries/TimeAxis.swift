@@ -118,16 +118,8 @@ public struct TimeAxisChecker: Sendable {
 
     /// `yyyy-MM-dd HH:mm:ss` (UTC) of seconds since 1970.
     public static func format(_ t: Int64) -> String {
-        let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400), secs = Int(t - Int64(days) * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let days = Int(CivilDate.day(of: t)), secs = Int(t - Int64(days) * 86_400)
+        let (y, m, d) = CivilDate.date(days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))"
     }

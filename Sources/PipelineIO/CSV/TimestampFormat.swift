@@ -188,9 +188,9 @@ public struct TimestampFormat: Sendable, Equatable {
 
     /// Seconds since 1970 of valid fields, nil when a field is out of range.
     static func seconds(_ f: Fields) -> Int64? {
-        guard f.month >= 1, f.month <= 12, f.day >= 1, f.day <= daysIn(month: f.month, year: f.year),
+        guard f.month >= 1, f.month <= 12, f.day >= 1, f.day <= CivilDate.daysIn(month: f.month, year: f.year),
               f.hour < 24, f.minute < 60, f.second < 60 else { return nil }
-        return Int64(daysFromCivil(f.year, f.month, f.day)) * 86_400
+        return Int64(CivilDate.days(f.year, f.month, f.day)) * 86_400
             + Int64(f.hour * 3600 + f.minute * 60 + f.second) - Int64(f.offset)
     }
 
@@ -287,23 +287,5 @@ public struct TimestampFormat: Sendable, Equatable {
             return negative ? -((v + 999) / 1000) : v / 1000
         }
         return negative ? -v - (fractional ? 1 : 0) : v
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
