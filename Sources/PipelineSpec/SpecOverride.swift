@@ -31,7 +31,7 @@ public struct SpecOverride: Sendable, Equatable {
     func apply(to root: Node) throws -> Node {
         let parsed: Node
         do {
-            parsed = try Yams.compose(yaml: value) ?? Node("", Tag(.null))
+            parsed = try Yams.compose(yaml: value) ?? Node("", Tag(.null), .plain)   // an empty value is YAML's null
         } catch {
             throw InputError("the value is not valid YAML", field: "--set \(dottedPath)", value: value)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import PipelineCore
 @testable import PipelineSpec
 
@@ -31,3 +32,30 @@ model:
   - dense: {units: 1, activation: sigmoid}
 train: {epochs: 2}
 """
+
+/// A small timeseries spec (no `train:`): 12 rows back, one in 2, 3 ahead.
+let minimalSeries = """
+name: w
+source: {url: weather.csv}
+timeseries: {lookback: 12, step: 2, delay: 3}
+model:
+  - flatten
+  - dense: {units: 1}
+"""
+
+/// A broken spec and the pieces its error must contain (location, field, value, hint).
+struct InvalidSpec: CustomTestStringConvertible, Sendable {
+    let label: String
+    let yaml: String
+    let expected: [String]
+    var testDescription: String { label }
+}
+
+/// Records an issue unless `c.yaml` is refused with an error containing every expected piece.
+func expectRejected(_ c: InvalidSpec, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    guard let e = specError(c.yaml) else { Issue.record("\(c.label): accepted", sourceLocation: sourceLocation); return }
+    let text = e.description
+    for piece in c.expected {
+        #expect(text.contains(piece), "\(c.label): '\(text)' lacks '\(piece)'", sourceLocation: sourceLocation)
+    }
+}
