@@ -7,7 +7,7 @@ DEMO_OUT ?= runs/demo
 .PHONY: deps build demo test bench fixtures clean tsan asan fuzz
 
 deps:
-	@for p in libarchive-dev zlib1g-dev libopenblas-dev pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@for p in libarchive-dev zlib1g-dev libopenblas-dev libopenmpi-dev openmpi-bin pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 build: deps

@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Open MPI (libopenmpi-dev): <mpi.h> through pkg-config's `ompi`, libmpi from the module map.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Hand SIMD kernels: AVX2/FMA via function attributes and a runtime CPU check,
         // with a portable fallback; no unsafeFlags, so the package stays usable as a dependency.
         .target(name: "CKernels"),
@@ -63,11 +65,14 @@ let package = Package(
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // One rank of an MPI job (`mpirun -np N pipeline run`): implements PipelineTraining's DataParallel.
+        // Only the CLI links it; a plain run never initialises MPI.
+        .target(name: "PipelineDistributed", dependencies: ["PipelineCore", "PipelineTraining", "CMPI"]),
         .target(name: "Pipeline", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec", "PipelineRun",
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Pipeline",
+            "Pipeline", "PipelineDistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Pipeline
+import PipelineDistributed
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +15,7 @@ struct Run: AsyncParsableCommand {
     var overwrite = false
 
     func run() async throws {
+        if let job = try MPIJob.joinIfLaunched() { await runAsRank(job) }   // under mpirun: RunDistributed.swift
         var options = self.options
         if let resume { options.output = resume }   // the resolved spec (spec.yaml, report) names the folder it runs in
         let spec = try options.load()

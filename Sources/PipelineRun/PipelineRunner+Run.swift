@@ -76,7 +76,7 @@ extension PipelineRunner {
                 return train.rows(r).batched(size: batch)
             }
         }
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress, dataParallel: dataParallel)
         let (history, fitSeconds) = try await trainer.fit(model, train: t, trainData: trainData, validationData: valData, resuming: resuming)
 
         var extra: [String: JSONValue] = [:]

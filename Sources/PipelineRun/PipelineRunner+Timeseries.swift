@@ -169,7 +169,7 @@ extension PipelineRunner {
                              field: "timeseries.ranges", hint: "use a smaller lookback or batch_size, or larger ranges")
         }
         let model = try ModelBuilder.build(spec: spec, inputShape: [trainGen.timesteps, features])
-        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress)
+        let trainer = RunTrainer(spec: spec, dir: dir, log: log, stop: stop, progress: progress, dataParallel: dataParallel)
         let (history, fitSeconds) = try await trainer.fit(
             model, train: t, trainData: { epoch in trainGen.batches(epoch: epoch, steps: steps) },
             validationData: { epoch in valGen.batches(epoch: epoch, steps: valSteps) }, resuming: resuming)

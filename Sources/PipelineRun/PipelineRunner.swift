@@ -23,6 +23,9 @@ public struct PipelineRunner: Sendable {
     public let spec: PipelineSpec
     public let progress: ProgressStyle
     public let log: @Sendable (String) -> Void
+    /// One rank of a data-parallel job (`mpirun`): training and evaluation split each batch over
+    /// the ranks (``DataParallel``); nil (the default) runs in one process.
+    public var dataParallel: (any DataParallel)? = nil
 
     public init(spec: PipelineSpec, progress: ProgressStyle = .automatic, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.spec = spec; self.progress = progress; self.log = log

@@ -27,6 +27,8 @@ struct RunTrainer {
     var progress: ProgressStyle = .lines
     /// When the trainer was made (the report's total time counts from here).
     var startedAt = ProgressReporter.now()
+    /// One rank of a data-parallel job (set on the model before `fit`), or nil: one process.
+    var dataParallel: (any DataParallel)? = nil
 
     var checkpointDir: String { dir + "/checkpoint" }
     var checkpointPath: String { checkpointDir + "/model.safetensors" }
@@ -107,6 +109,7 @@ struct RunTrainer {
 
     func fit(_ model: Sequential, train t: TrainSpec, trainData: @escaping EpochBatches, validationData: EpochBatches?,
              resuming: Bool) async throws -> (History, Double) {
+        model.dataParallel = dataParallel   // also splits the evaluations after fit
         try FileManager.default.createDirectory(atPath: checkpointDir, withIntermediateDirectories: true)
         var callbacks: [any Callback] = [ProgressLogger(sink: { [log] line in log(line.hasSuffix("\n") ? String(line.dropLast()) : line) }),
                                          SkippedBatchLogger(log: log)]
@@ -221,6 +224,7 @@ struct RunTrainer {
             if let best { json["best_" + key] = .number(best) }
         }
         if let baseline { json["baseline_mae"] = .number(baseline) }
+        if let dataParallel { json["mpi_ranks"] = .int(dataParallel.size) }   // data-parallel over this many ranks
         json["data"] = .object(Dictionary(uniqueKeysWithValues: stats.map { ($0.0, JSONValue.string($0.1)) }))
         try AtomicFile.write(JSONValue.object(json).text + "\n", to: dir + "/run.json")
         var finalRows = final.keys.sorted().map { ($0, String(format: "%.4f", final[$0]?.double ?? .nan)) }

@@ -143,8 +143,12 @@ extension Sequential {
                                          history: history, signal: stop.signal)
                 }
                 do {
-                    let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
-                    mean.add(loss: value, prediction: prediction, batch: batch)
+                    if let dataParallel {
+                        _ = try dataParallelStep(batch, epoch: epoch, step: step, parallel: dataParallel, means: &mean)
+                    } else {
+                        let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
+                        mean.add(loss: value, prediction: prediction, batch: batch)
+                    }
                 } catch let error as NonFiniteError where onNonFinite == .skipBatch {
                     lastSkipped = error
                     skipped += 1
@@ -163,6 +167,7 @@ extension Sequential {
             if skipped > 0 && skipped >= step {
                 throw SkippedEpochError(epoch: epoch + 1, skipped: skipped, batches: step, last: lastSkipped)
             }
+            if let dataParallel { try checkReplicas(dataParallel, epoch: epoch) }
             var logs = mean.logs(prefix: "")
             if let validationData {
                 let val: Logs
@@ -193,6 +198,13 @@ extension Sequential {
     /// and ``NonFiniteEvaluationError`` when the loss or a metric is NaN or infinite (a result
     /// known to be wrong is never returned as a number).
     public func evaluate(data: BatchSequence, steps: Int? = nil, prefetch: Int = 2) async throws -> Logs {
+        if let dataParallel {
+            let logs = try await dataParallelEvaluate(data: data, steps: steps, prefetch: prefetch, parallel: dataParallel)
+            if let key = logs.keys.sorted().first(where: { !(logs[$0] ?? 0).isFinite }) {
+                throw NonFiniteEvaluationError(key: key, value: logs[key] ?? .nan)
+            }
+            return logs
+        }
         var mean = RunningMeans(loss: loss, metrics: metrics)
         var any = false
         try await consume(data, limit: steps, prefetch: prefetch) { batch in

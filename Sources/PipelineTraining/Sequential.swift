@@ -43,6 +43,12 @@ public final class Sequential {
     private var fusedConsumers: Set<Int> = []
     /// `parameters`, cached at build (the list never changes afterwards).
     var trainable: [Parameter] = []
+    /// With a ``DataParallel`` runtime (one rank of an MPI job), `fit` and `evaluate` work on this
+    /// rank's share of every batch and sum gradients and metrics across ranks (DataParallel.swift);
+    /// `nil` (the default): one process, the single-process path untouched.
+    public var dataParallel: (any DataParallel)?
+    /// The flat gradient buffer summed across ranks, kept between steps.
+    var dataParallelBuffer: [Float] = []
 
     public init(_ layers: [any Layer] = [], name: String = "sequential") {
         self.layers = layers; self.name = name

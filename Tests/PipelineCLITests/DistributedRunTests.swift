@@ -1,0 +1,98 @@
+import Testing
+import Foundation
+
+/// `mpirun -np 2 pipeline run`: data-parallel training over MPI ranks (RunDistributed.swift,
+/// PipelineTraining/DataParallel.swift). Runs the debug binary under Open MPI's launcher on the
+/// Jena GRU fixture (no dropout, 2 epochs × 6 steps: about a second of training).
+/// Skipped when `mpirun` (openmpi-bin) is not on the PATH.
+@Suite(.serialized, .enabled(if: MPI.mpirun != nil, "needs mpirun (apt-get install openmpi-bin libopenmpi-dev)"))
+struct DistributedRunTests {
+    static let spec = "pipelines/fixtures/jena-gru.yaml"
+
+    @Test func twoRanksTrainTheSameWeightsAsOneProcess() throws {
+        let root = try MPI.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let plain = try CLI.run(["run", Self.spec, "--output", root + "/plain", "--quiet"])
+        #expect(plain.code == 0, "\(plain.stderr)")
+        let two = try MPI.run(2, ["run", Self.spec, "--output", root + "/np2", "--quiet"], tmp: root + "/tmp")
+        #expect(two.code == 0, "\(two.stderr)")
+        // Rank 0 alone prints and writes the run folder; rank 1's scratch folder is gone.
+        #expect(two.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("jena-gru-fixture:") }.count == 1, "\(two.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
+        let runJSON = try String(contentsOfFile: root + "/np2/run.json", encoding: .utf8)
+        #expect(runJSON.contains("\"mpi_ranks\": 2") || runJSON.contains("\"mpi_ranks\":2"), "\(runJSON)")
+
+        let a = try MPI.tensors(root + "/plain/model.safetensors"), b = try MPI.tensors(root + "/np2/model.safetensors")
+        #expect(a.keys.sorted() == b.keys.sorted() && !a.isEmpty)
+        var worst: Float = 0
+        for (name, x) in a {
+            let y = b[name] ?? []
+            #expect(x.count == y.count, "\(name)")
+            for (u, v) in zip(x, y) { worst = max(worst, abs(u - v)) }
+        }
+        #expect(worst <= 1e-5, "largest weight difference \(worst)")
+
+        // The same N twice: bit-identical.
+        let again = try MPI.run(2, ["run", Self.spec, "--output", root + "/np2-again", "--quiet"], tmp: root + "/tmp")
+        #expect(again.code == 0, "\(again.stderr)")
+        #expect(try MPI.tensors(root + "/np2-again/model.safetensors") == b)
+    }
+
+    @Test func aFailingRankEndsTheJobWithItsMessage() throws {
+        let root = try MPI.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try MPI.run(2, ["run", Self.spec, "--output", root + "/run", "--quiet"], tmp: root + "/tmp",
+                            environment: ["PIPELINE_MPI_FAIL_RANK": "1"])
+        #expect(r.code != 0 && r.code != 124, "exit \(r.code) (124: the job hung until the test's timeout)")
+        #expect(r.stderr.contains("rank 1 of 2: error: rank 1: injected failure (PIPELINE_MPI_FAIL_RANK=1)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/run/model.safetensors"))
+    }
+}
+
+/// Running the binary under `mpirun` and reading weights back.
+enum MPI {
+    static let mpirun: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    static func folder() throws -> String {
+        let dir = NSTemporaryDirectory() + "mpi-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/tmp", withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// `timeout 120 mpirun --allow-run-as-root --oversubscribe -np N pipeline ARGS` with TMPDIR
+    /// set to `tmp` (where the non-zero ranks make their scratch folders).
+    static func run(_ ranks: Int, _ args: [String], tmp: String, environment: [String: String] = [:]) throws -> CLI.Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["120", mpirun!, "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", CLI.binary] + args
+        p.currentDirectoryURL = URL(fileURLWithPath: CLI.repoRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = tmp
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLI.Output(code: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The F32 tensors of a safetensors file, by name.
+    static func tensors(_ path: String) throws -> [String: [Float]] {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let n = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<8 + n)) as? [String: Any] ?? [:]
+        var out: [String: [Float]] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
+                  let offsets = entry["data_offsets"] as? [Int] else { continue }
+            let data = bytes.subdata(in: 8 + n + offsets[0]..<8 + n + offsets[1])
+            out[name] = data.withUnsafeBytes { raw in (0..<(data.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+        }
+        return out
+    }
+}
