@@ -88,9 +88,10 @@ public struct RunComparison {
 
     /// Sentences about what cannot be compared directly (runs trained with different losses).
     public var notes: [String] {
-        let losses = metrics.filter { $0.key == "val_loss" }
+        var losses: [String] = []
+        for r in rows where r.history["val_loss"] != nil && !losses.contains(r.loss ?? "unknown loss") { losses.append(r.loss ?? "unknown loss") }
         guard losses.count > 1 else { return [] }
-        let groups = losses.map { m in "\(m.loss ?? "?"): " + rows.filter { self.values($0, m) != nil }.map(\.name).joined(separator: ", ") }
+        let groups = losses.map { l in "\(l): " + rows.filter { $0.history["val_loss"] != nil && ($0.loss ?? "unknown loss") == l }.map(\.name).joined(separator: ", ") }
         return ["the runs were trained with different losses (\(groups.joined(separator: "; "))): val_loss is compared only within each"]
     }
 
