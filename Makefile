@@ -1,17 +1,27 @@
 # Two commands for a new user:
 #   make demo   installs the system libraries, builds, and trains the chapter's LSTM on the bundled fixtures (offline)
 #   make test   builds and runs the tests
+# and `make install` (PREFIX=/usr/local by default) copies .build/release/pipeline to $(PREFIX)/bin.
 SWIFT ?= swift
 DEMO_OUT ?= runs/demo
+PREFIX ?= /usr/local
 
-.PHONY: deps build demo test bench fixtures clean tsan asan fuzz
+.PHONY: deps build demo test bench fixtures clean tsan asan fuzz install uninstall
 
 deps:
-	@for p in libarchive-dev zlib1g-dev libopenblas-dev libopenmpi-dev openmpi-bin pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@for p in libarchive-dev zlib1g-dev libopenblas-dev libhdf5-dev libopenmpi-dev openmpi-bin pkg-config; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 build: deps
 	$(SWIFT) build -c release --product pipeline
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 .build/release/pipeline $(DESTDIR)$(PREFIX)/bin/pipeline
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/pipeline"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pipeline
 
 demo: build
 	rm -rf $(DEMO_OUT)

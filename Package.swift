@@ -4,6 +4,7 @@
 //   PipelineCore ← PipelineIO, PipelineText, PipelineTimeseries, PipelineTraining
 //                ← PipelineSpec (YAML → typed spec, on the engines' option types)
 //                ← PipelineRun (assembly, run folders, reports, predict) ← pipeline (CLI)
+//   PipelineCore, PipelineTraining ← PipelineKeras (`.keras` export) ← pipeline (CLI)
 // `Pipeline` re-exports every library module for clients that want them all.
 import PackageDescription
 
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "PipelineTraining", targets: ["PipelineTraining"]),
         .library(name: "PipelineSpec", targets: ["PipelineSpec"]),
         .library(name: "PipelineRun", targets: ["PipelineRun"]),
+        .library(name: "PipelineKeras", targets: ["PipelineKeras"]),
         .executable(name: "pipeline", targets: ["PipelineCLI"]),
     ],
     dependencies: [
@@ -39,6 +41,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Open MPI (libopenmpi-dev): <mpi.h> through pkg-config's `ompi`, libmpi from the module map.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // Debian's serial HDF5 (libhdf5-dev): the shim includes <hdf5/serial/hdf5.h> and links libhdf5_serial,
+        // so neither pkg-config's `hdf5` alternative nor unsafeFlags are needed.
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         // Hand SIMD kernels: AVX2/FMA via function attributes and a runtime CPU check,
         // with a portable fallback; no unsafeFlags, so the package stays usable as a dependency.
         .target(name: "CKernels"),
@@ -65,11 +70,14 @@ let package = Package(
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A trained model as a Keras 3 `.keras` file (HDF5 weights through libhdf5, a stored ZIP).
+        .target(name: "PipelineKeras", dependencies: ["PipelineCore", "PipelineTraining", "CHDF5", "CZlib"]),
         // One rank of an MPI job (`mpirun -np N pipeline run`): implements PipelineTraining's DataParallel.
         // Only the CLI links it; a plain run never initialises MPI.
         .target(name: "PipelineDistributed", dependencies: ["PipelineCore", "PipelineTraining", "CMPI"]),
         .target(name: "Pipeline", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec", "PipelineRun",
+            "PipelineKeras",
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Pipeline", "PipelineDistributed",
@@ -85,6 +93,7 @@ let package = Package(
         .testTarget(name: "PipelineTrainingTests", dependencies: ["PipelineTraining", .product(name: "Logging", package: "swift-log")], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec"]),
         .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun", "PipelineSpec"]),
+        .testTarget(name: "PipelineKerasTests", dependencies: ["PipelineKeras", "PipelineTraining"]),
         // Crypto: the fixture pins hash prepared files and weights with a SHA-256 independent of the project's own code.
         .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI", .product(name: "Crypto", package: "swift-crypto")]),
     ],

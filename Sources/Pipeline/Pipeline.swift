@@ -6,3 +6,4 @@
 @_exported import PipelineTraining
 @_exported import PipelineSpec
 @_exported import PipelineRun
+@_exported import PipelineKeras

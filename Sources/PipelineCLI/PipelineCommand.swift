@@ -11,13 +11,26 @@ struct PipelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Turn raw public data into trained recurrent models (Chollet, chapter 6) with streaming Swift stages.",
-        discussion: "Exit codes: 0 success, 1 runtime failure, 2 invalid spec or arguments.",
+        discussion: """
+        Exit codes: 0 success, 1 runtime failure, 2 invalid spec or arguments.
+
+        Examples:
+          pipeline validate pipelines/imdb-lstm.yaml
+          pipeline run pipelines/fixtures/imdb-lstm.yaml --output runs/demo
+          pipeline predict runs/demo --text "A moving, brilliant film."
+          pipeline export runs/demo --format keras --output demo.keras
+        Each command has its own examples: pipeline help run
+        """,
         version: ToolInfo.version,
-        subcommands: [Validate.self, Describe.self, Run.self, Prepare.self, Compare.self, Predict.self, Evaluate.self]
+        subcommands: [Validate.self, Describe.self, Run.self, Prepare.self, Compare.self, Predict.self, Evaluate.self, Export.self]
     )
 
     static func main() async {
         LoggingSystem.bootstrap(CLILogHandler.init)   // library warnings on standard error, as `warning: …`
+        if let message = unknownVerb(Array(CommandLine.arguments.dropFirst())) {
+            Console.error(message + "\n")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -28,6 +41,17 @@ struct PipelineCommand: AsyncParsableCommand {
         } catch {
             Foundation.exit(report(error))
         }
+    }
+
+    /// The verbs, as typed on the command line (`validate`, `run`, …).
+    static var verbs: [String] { configuration.subcommands.map { $0._commandName } }
+
+    /// An error naming a mistyped verb and the closest one (`pipeline runn` → "did you mean 'run'?"),
+    /// or nil when the first argument is a verb, an option, `help`, or absent.
+    static func unknownVerb(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !verbs.contains(first) else { return nil }
+        let hint = DidYouMean.hint(first, in: verbs).map { " (\($0))" } ?? ""
+        return "error: unknown command '\(first)'\(hint)\ncommands: \(verbs.joined(separator: ", ")); see `pipeline --help`"
     }
 
     /// Prints an error the way a person can act on it and returns the exit code.

@@ -5,7 +5,13 @@ import PipelineDistributed
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run every stage of a spec: data → model → fit, writing a run folder (history, model, plots, report).")
+        abstract: "Run every stage of a spec: data → model → fit, writing a run folder (history, model, plots, report).",
+        discussion: """
+        Examples:
+          pipeline run pipelines/fixtures/imdb-lstm.yaml --output runs/demo
+          pipeline run pipelines/jena-gru.yaml --set train.epochs=5 --seed 7 --json
+          pipeline run pipelines/imdb-lstm.yaml --resume runs/imdb-lstm      # after Ctrl-C
+        """)
     @OptionGroup var options: SpecOptions
 
     @Option(help: "Continue an interrupted run from its last checkpoint in this run folder.")
@@ -37,7 +43,12 @@ struct Run: AsyncParsableCommand {
 
 struct Prepare: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the data stages only and write NumPy files (.npy) and JSON metadata that NumPy, PyTorch and Keras read.")
+        abstract: "Run the data stages only and write NumPy files (.npy) and JSON metadata that NumPy, PyTorch and Keras read.",
+        discussion: """
+        Examples:
+          pipeline prepare pipelines/fixtures/imdb.yaml --output data/imdb-mini
+          pipeline prepare pipelines/jena.yaml --source ~/Downloads/jena_climate_2009_2016.csv --json
+        """)
     @OptionGroup var options: SpecOptions
 
     @Flag(help: "Replace an existing, non-empty output folder.")

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Pipeline
 
-/// The options shared by every verb that takes a spec.
-struct SpecOptions: ParsableArguments {
+/// The options of every verb that takes a spec: the spec and its overrides, and `--json`.
+/// `validate` and `describe` take only these; `run` and `prepare` add ``SpecOptions``' `--quiet`.
+struct SpecInput: ParsableArguments {
     @Argument(help: "The pipeline spec (YAML).")
     var spec: String
 
@@ -44,10 +45,8 @@ struct SpecOptions: ParsableArguments {
     @Flag(help: "Print the result as one JSON object on standard output.")
     var json = false
 
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func validate() throws {
+        _ = try sources
         for s in sets {
             do { _ = try SpecOverride(parsing: s) } catch { throw ValidationError("\(error)") }
         }
@@ -63,6 +62,24 @@ struct SpecOptions: ParsableArguments {
         o.output = output
         return try PipelineSpec.load(path: spec, overrides: o)
     }
+}
+
+/// ``SpecInput`` plus `--quiet`, for the verbs that show progress (`run`, `prepare`).
+struct SpecOptions: ParsableArguments {
+    @OptionGroup var input: SpecInput
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    var spec: String { input.spec }
+    var json: Bool { input.json }
+    var output: String? {
+        get { input.output }
+        set { input.output = newValue }
+    }
+
+    /// Loads the spec with every command-line override applied.
+    func load() throws -> PipelineSpec { try input.load() }
 
     var progress: ProgressStyle { quiet || json ? .quiet : .automatic }
 

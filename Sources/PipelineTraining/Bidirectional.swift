@@ -10,7 +10,9 @@ import PipelineCore
 ///
 /// Semantics (Keras 3): the backward layer is a fresh copy (own weights, drawn after the forward
 /// layer's) named `backward_<name>`; the forward one is `forward_<name>`; parameters are named
-/// `<bidirectional>/forward_lstm/kernel`, …. With `return_sequences` the backward outputs (in
+/// `<bidirectional>/forward_lstm/kernel`, … (the wrapped layer's own name, or its snake-cased class
+/// name when it has none; files written before that naming, `bidirectional/forward_/kernel`, still
+/// load: ``ModelStore/legacyName(of:)``). With `return_sequences` the backward outputs (in
 /// processing order) are flipped back to input time order before merging. Merge modes:
 /// `concat` (last axis, `[…, 2H]`), `sum`, `mul`, `ave` (`[…, H]`).
 /// Shape legend: `B` batch, `T` timesteps, `F` features, `H` units.
@@ -37,7 +39,8 @@ public final class Bidirectional: Layer {
         guard let driver = layer as? any RecurrentDriver else { preconditionFailure("Bidirectional cannot wrap \(layer.kind)") }
         self.name = name
         self.mergeMode = mergeMode
-        innerName = layer.name
+        // Keras names an unnamed layer at construction (`lstm`), before wrapping it; so does this.
+        innerName = layer.name.isEmpty ? Sequential.snakeCase(layer.kind) : layer.name
         forwardDriver = driver
         backwardDriver = driver.copy(goBackwards: !layer.goBackwards, name: layer.name)
     }

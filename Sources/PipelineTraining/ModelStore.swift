@@ -55,7 +55,8 @@ public enum ModelStore {
     @discardableResult
     public static func restore(_ model: Sequential, from path: String, optimizer restoreOptimizer: Bool = true) throws
         -> (metadata: [String: String], extraTensors: [String: Tensor]) {
-        let (tensors, metadata) = try Safetensors.decode(Safetensors.readFile(path), path: path)
+        var (tensors, metadata) = try Safetensors.decode(Safetensors.readFile(path), path: path)
+        tensors = renamingLegacy(tensors, to: model.parameters.map(\.name))
         let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         for p in model.parameters {
             guard let t = byName[p.name] else {
@@ -81,6 +82,23 @@ public enum ModelStore {
         }
         try opt.restore(state, parameters: model.parameters)
         return (metadata, extra)
+    }
+
+    /// `tensors` with every weight saved under its ``legacyName(of:)`` (and its optimizer slots,
+    /// `optimizer/<slot>/<name>`) renamed to the name in `names`, when the file lacks the new name.
+    static func renamingLegacy(_ tensors: [(name: String, tensor: Tensor)], to names: [String]) -> [(name: String, tensor: Tensor)] {
+        let present = Set(tensors.map(\.name))
+        var rename: [String: String] = [:]
+        for name in names where !present.contains(name) {
+            if let old = legacyName(of: name), present.contains(old) { rename[old] = name }
+        }
+        guard !rename.isEmpty else { return tensors }
+        return tensors.map { entry in
+            if let new = rename[entry.name] { return (new, entry.tensor) }
+            let parts = entry.name.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == "optimizer", let new = rename[String(parts[2])] { return ("optimizer/\(parts[1])/\(new)", entry.tensor) }
+            return entry
+        }
     }
 
     /// Every tensor of a safetensors file, by name, and its metadata.
@@ -118,6 +136,25 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         public var className: String
         public var config: [String: ConfigValue]
         enum CodingKeys: String, CodingKey { case className = "class_name", config }
+
+        public init(className: String, config: [String: ConfigValue]) { self.className = className; self.config = config }
+
+        /// Reads both layouts: Keras 3's (nested objects such as Bidirectional's `layer` are folded back
+        /// into the toolkit's flat keys; `dtype` and `trainable` dropped) and the older flat one.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            className = try c.decode(String.self, forKey: .className)
+            var flat: [String: ConfigValue] = [:]
+            for (key, value) in try c.decode([String: LooseJSON].self, forKey: .config) {
+                if let v = value.configValue { flat[key] = v; continue }
+                // Bidirectional's wrapped layer: its keys beside merge_mode, its class name as `layer`.
+                guard key == "layer", let inner = value.object else { continue }
+                if case .string(let innerClass)? = inner["class_name"]?.configValue { flat["layer"] = .string(innerClass) }
+                for (k, v) in inner["config"]?.object ?? [:] where k != "name" { if let v = v.configValue { flat[k] = v } }
+            }
+            flat["dtype"] = nil; flat["trainable"] = nil
+            config = flat
+        }
     }
     /// What `compile` received: the optimizer's Keras config, the loss name and the metric names.
     public struct CompileConfig: Sendable, Equatable, Codable {
@@ -126,6 +163,31 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         public var fromLogits: Bool
         public var metrics: [String]
         enum CodingKeys: String, CodingKey { case optimizer, loss, fromLogits = "from_logits", metrics }
+
+        public init(optimizer: [String: ConfigValue], loss: String, fromLogits: Bool, metrics: [String]) {
+            self.optimizer = optimizer; self.loss = loss; self.fromLogits = fromLogits; self.metrics = metrics
+        }
+
+        /// Reads Keras 3's layout (optimizer and a `from_logits` loss as `{class_name, config}` objects)
+        /// and the older one (flat optimizer config, loss name, top-level `from_logits`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let opt = try c.decode([String: LooseJSON].self, forKey: .optimizer)
+            optimizer = (opt["config"]?.object ?? opt).compactMapValues(\.configValue)
+            let lossValue = try c.decode(LooseJSON.self, forKey: .loss)
+            if case .string(let name)? = lossValue.configValue {
+                loss = name
+                fromLogits = try c.decodeIfPresent(Bool.self, forKey: .fromLogits) ?? false
+            } else {
+                let config = lossValue.object?["config"]?.object ?? [:]
+                guard case .string(let name)? = config["name"]?.configValue else {
+                    throw DecodingError.dataCorruptedError(forKey: .loss, in: c, debugDescription: "a loss object needs config.name")
+                }
+                loss = name
+                if case .bool(let b)? = config["from_logits"]?.configValue { fromLogits = b } else { fromLogits = false }
+            }
+            metrics = try c.decode([String].self, forKey: .metrics)
+        }
     }
     public var name: String
     public var layers: [LayerEntry]
@@ -147,19 +209,15 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let body = try c.decode(Body.self, forKey: .config)
-        name = body.name; layers = body.layers
+        name = body.name; layers = body.layers.filter { $0.className != "InputLayer" }
         inputShape = try c.decode(Build.self, forKey: .buildConfig).inputShape.dropFirst().map { $0 ?? 0 }
         seed = try c.decode(UInt64.self, forKey: .seed)
         compile = try c.decodeIfPresent(CompileConfig.self, forKey: .compileConfig)
     }
 
+    /// Writes ``keras`` (Keras 3's layout, see ModelStoreKeras.swift).
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode("Sequential", forKey: .className)
-        try c.encode(Body(name: name, layers: layers), forKey: .config)
-        try c.encode(Build(inputShape: [nil] + inputShape.map { $0 }), forKey: .buildConfig)
-        try c.encodeIfPresent(compile, forKey: .compileConfig)
-        try c.encode(seed, forKey: .seed)
+        try EncodableJSON(keras).encode(to: encoder)
     }
 }
 
