@@ -43,7 +43,7 @@ struct Predict: AsyncParsableCommand {
 
     func validate() throws {
         let given = (text.isEmpty ? 0 : 1) + (file == nil ? 0 : 1) + (csv == nil ? 0 : 1)
-        if given != 1 { throw ValidationError("give --text (repeatable), --file PATH (or - for standard input), or --csv") }
+        if given != 1 { throw ValidationError("give exactly one of --text, --file or --csv (--text may be repeated; --file - reads standard input)") }
         if topK < 1 { throw ValidationError("--top-k must be at least 1") }
     }
 

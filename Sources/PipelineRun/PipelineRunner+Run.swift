@@ -85,6 +85,17 @@ extension PipelineRunner {
             let logs = try await model.evaluate(data: testBatches)
             for k in logs.keys { extra["test_" + k] = .number(logs[k]!) }
         }
+        // A classifier's confusion matrix on the test set (else validation): confusion.json, shown in report.html.
+        if t.loss.isCategorical || t.loss == .binary_crossentropy || t.loss == .binary_crossentropy_from_logits,
+           let (set, range, name) = test.map({ ($0, 0..<$0.count, "test") }) ?? valRange.map({ (train, $0, "validation") }) {
+            let probabilities = try await model.predict(data: set.rows(range).batched(size: batch))
+            var m = ConfusionMatrix(classNames: classNames)
+            let predicted = ConfusionMatrix.predictedClasses(probabilities.data, width: probabilities.shape.last ?? 1)
+            for (k, row) in range.enumerated() where Int(set.y[row]) < classNames.count && predicted[k] < classNames.count { m.add(truth: Int(set.y[row]), predicted: predicted[k]) }
+            var json = m.json
+            if case .object(var o) = json { o["set"] = .string(name); json = .object(o) }
+            try AtomicFile.write(json.text + "\n", to: dir + "/" + ConfusionMatrix.fileName)
+        }
         var stats: [(String, String)] = [("source", opener.displayName), ("train samples", "\(trainRange.count)"),
                                          ("validation samples", "\(valRange?.count ?? 0)"), ("maxlen", "\(train.maxlen)"),
                                          ("data preparation", String(format: "%.2f s", prepSeconds))]
@@ -95,7 +106,6 @@ extension PipelineRunner {
         } else {
             stats.append(("classes", classNames.joined(separator: ", ")))
         }
-        extra["class_names"] = .array(classNames.map { .string($0) })
         return try trainer.finish(model: model, history: history, fitSeconds: fitSeconds, stats: stats, extra: extra)
     }
 }

@@ -29,6 +29,8 @@ public struct RunReport {
     public var files: [String] = ["history.json", "history.csv", "spec.yaml", "summary.txt", "run.json"]
     /// Reload the page every this many seconds (a report written during training).
     public var refreshSeconds: Int?
+    /// A classifier's confusion matrix on the test (else validation) set, shown after the final metrics.
+    public var confusion: ConfusionMatrix?
 
     public init(title: String, specYAML: String, dataStats: [(String, String)], modelSummary: String,
                 finalMetrics: [(String, String)], history: [String: [Double]], historyKeys: [String], plots: [String]) {
@@ -73,7 +75,7 @@ public struct RunReport {
         <p class="meta">\(RunReport.e(meta(best: best)))</p>
         <h2>Final metrics</h2>
         \(RunReport.table(finalMetrics))
-        <h2>Curves</h2>
+        \(confusion?.html ?? "")<h2>Curves</h2>
         \(plots.map { "<p><img src=\"\(RunReport.e($0))\" alt=\"\(RunReport.e($0))\"></p>" }.joined(separator: "\n"))
         <h2>Epochs</h2>
         \(epochs)

@@ -247,6 +247,7 @@ struct RunTrainer {
                           history: RunArtifacts.historySeries(history), historyKeys: history.keys, plots: plots)
         r.written = RunReport.timestamp()
         r.totalSeconds = ProgressReporter.now() - startedAt
+        r.confusion = ConfusionMatrix.load(runDirectory: dir)
         r.files = ["model.safetensors", "best.safetensors", "model.json", "run.json", "history.json", "history.csv",
                    "summary.txt", "spec.yaml"].filter { FileManager.default.fileExists(atPath: dir + "/" + $0) }
         return r

@@ -28,9 +28,9 @@ import PipelineCore
 public final class LabelledTextTokenizer {
     public let options: LabelledTextOptions
     public let standardization: TextStandardization
-    let spill: SpillFile
-    let counter: ParallelTokenCounter
-    var labels: LabelTable
+    let spill: SpillFile!
+    let counter: ParallelTokenCounter!
+    var labels: LabelTable   // internal: tests read the mapping
     var nextId: [ReviewSplit: Int] = [:]
     /// Rows skipped under `on_bad_row: skip`.
     public private(set) var badRows = 0
@@ -42,6 +42,19 @@ public final class LabelledTextTokenizer {
     public private(set) var ignoredFiles = 0
     /// The format of each source once resolved (`auto` decided).
     public private(set) var formats: [TextFormat] = []
+
+    /// Texts kept in memory instead of tokenized (``init(collectingWith:)``, for `evaluate`).
+    public private(set) var collected: [(text: [UInt8], label: Int32, split: ReviewSplit)]?
+
+    /// A reader that keeps the labelled texts (``collected``) instead of tokenizing them: for
+    /// evaluating a trained run on held-out data with its own vocabulary. `options.classNames`
+    /// should be the run's; memory: every text.
+    public init(collectingWith options: LabelledTextOptions) throws {
+        self.options = options; standardization = TextStandardization()
+        spill = nil; counter = nil
+        labels = LabelTable(classNames: options.classNames, maxClasses: options.maxClasses)
+        collected = []
+    }
 
     public init(standardization: TextStandardization, options: LabelledTextOptions, spillDirectory: String) throws {
         self.options = options; self.standardization = standardization
@@ -83,6 +96,7 @@ public final class LabelledTextTokenizer {
         }
         let n = nextId[split, default: 0]
         nextId[split] = n + 1
+        if collected != nil { collected!.append((bytes, id, split)); return }
         try counter.add(DataEntry(path: location.description, data: bytes),
                         AclImdbPath.Parsed(split: split, label: Int(id), id: n, rating: 0))
     }
