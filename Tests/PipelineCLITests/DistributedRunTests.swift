@@ -38,6 +38,32 @@ struct DistributedRunTests {
         #expect(try MPI.tensors(root + "/np2-again/model.safetensors") == b)
     }
 
+    /// Every rank killed with SIGKILL after the first mid-epoch checkpoint, then `--resume` under
+    /// `mpirun` again: the same weights, bit for bit, as the uninterrupted 2-rank job.
+    @Test func aKilledJobResumesUnderMpirun() async throws {
+        let root = try MPI.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let args = [Self.spec, "--quiet", "--set", "train.epochs=4", "--set", "train.checkpoint_every_steps=1"]
+        let whole = try MPI.run(2, ["run"] + args + ["--output", root + "/whole"], tmp: root + "/tmp")
+        #expect(whole.code == 0, "\(whole.stderr)")
+
+        let run = root + "/killed", checkpoint = run + "/checkpoint/model.safetensors"
+        let job = try MPI.start(2, ["run"] + args + ["--output", run], tmp: root + "/tmp", groupFile: root + "/group")
+        var waited = 0
+        while !(FileManager.default.fileExists(atPath: checkpoint) && FileManager.default.fileExists(atPath: root + "/group")) && waited < 6000 {
+            try await Task.sleep(for: .milliseconds(20)); waited += 20
+        }
+        let group = try #require(Int32(String(contentsOfFile: root + "/group", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(-group, SIGKILL)   // mpirun and both ranks (their own process group)
+        job.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+        #expect(!FileManager.default.fileExists(atPath: run + "/model.safetensors"), "the job ended before the kill")
+
+        let resumed = try MPI.run(2, ["run"] + args + ["--output", run, "--resume", run], tmp: root + "/tmp")
+        #expect(resumed.code == 0, "\(resumed.stderr)")
+        #expect(try MPI.tensors(run + "/model.safetensors") == MPI.tensors(root + "/whole/model.safetensors"))
+    }
+
     @Test func aFailingRankEndsTheJobWithItsMessage() throws {
         let root = try MPI.folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -79,6 +105,22 @@ enum MPI {
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return CLI.Output(code: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts `mpirun … -np N pipeline ARGS` in a new session (`setsid -w sh`), whose process group
+    /// id it writes to `groupFile` before the job starts (`kill(-group, …)` ends mpirun and every rank).
+    static func start(_ ranks: Int, _ args: [String], tmp: String, groupFile: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        p.arguments = ["-w", "/bin/sh", "-c", "echo $$ > \"$0\"; exec \"$@\"", groupFile,
+                       mpirun!, "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", CLI.binary] + args
+        p.currentDirectoryURL = URL(fileURLWithPath: CLI.repoRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = tmp
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
     }
 
     /// The F32 tensors of a safetensors file, by name.
