@@ -3,7 +3,12 @@ import Pipeline
 
 struct Compare: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare run folders: final and best metrics, time per epoch, and an SVG overlaying their validation curves.")
+        abstract: "Compare run folders: final and best metrics, time per epoch, and an SVG overlaying their validation curves.",
+        discussion: """
+        Examples:
+          pipeline compare runs/imdb-lstm runs/imdb-gru
+          pipeline compare runs/jena-gru runs/jena-bigru --json
+        """)
 
     @Argument(help: "Run folders written by `pipeline run`.")
     var runs: [String]
@@ -27,7 +32,13 @@ struct Compare: AsyncParsableCommand {
 
 struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Predict with a trained run: texts' classes (--text, repeated; --file, one text per line, - for standard input) or the next forecast from a CSV's last window (--csv).")
+        abstract: "Predict with a trained run: texts' classes (--text, repeated; --file, one text per line, - for standard input) or the next forecast from a CSV's last window (--csv).",
+        discussion: """
+        Examples:
+          pipeline predict runs/imdb-lstm --text "A moving, beautifully acted film." --text "Dull and far too long."
+          cat reviews.txt | pipeline predict runs/ag-news-lstm --file - --format jsonl --top-k 2
+          pipeline predict runs/jena-gru --csv jena_climate_2009_2016.csv --json
+        """)
 
     @Argument(help: "A run folder written by `pipeline run`.")
     var run: String
@@ -66,7 +77,13 @@ struct Predict: AsyncParsableCommand {
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a trained run on a held-out set: an archive or folder with a test split (IMDB), or a CSV (weather).")
+        abstract: "Evaluate a trained run on a held-out set: its own prepared split (--split), an archive or folder with a test split (IMDB), or a CSV (weather).",
+        discussion: """
+        Examples:
+          pipeline evaluate runs/jena-gru --split test --json
+          pipeline evaluate runs/imdb-lstm --source aclImdb_v1.tar.gz --weights best
+          pipeline evaluate runs/air-quality-gru --source PRSA_2015.csv
+        """)
 
     @Argument(help: "A run folder written by `pipeline run`.")
     var run: String

@@ -225,7 +225,7 @@ struct RunTrainer {
         }
         if let baseline { json["baseline_mae"] = .number(baseline) }
         if let dataParallel { json["mpi_ranks"] = .int(dataParallel.size) }   // data-parallel over this many ranks
-        json["data"] = .object(Dictionary(uniqueKeysWithValues: stats.map { ($0.0, JSONValue.string($0.1)) }))
+        json["data"] = .object(Dictionary(uniqueKeysWithValues: stats.map { ($0.0, JSONOutput.typed($0.1)) }))
         try AtomicFile.write(JSONValue.object(json).text + "\n", to: dir + "/run.json")
         var finalRows = final.keys.sorted().map { ($0, String(format: "%.4f", final[$0]?.double ?? .nan)) }
         finalRows.append(("seconds per epoch", String(format: "%.2f", perEpoch)))
