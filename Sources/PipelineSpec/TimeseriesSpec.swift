@@ -42,16 +42,18 @@ public struct TimeseriesSpec: Sendable, Equatable {
         case rows(train: RowRange, validation: RowRange, test: RowRange?)
         case fractions(train: Double, validation: Double)
 
-        /// Concrete inclusive ranges for a file of `rows` rows.
-        public func resolve(rows: Int) -> (train: ClosedRange<Int>, validation: ClosedRange<Int>, test: ClosedRange<Int>?) {
+        /// Concrete inclusive ranges for a file of `rows` rows; nil for a range that holds no
+        /// row of the file (it starts past the last row, or a fraction rounds to nothing).
+        public func resolve(rows: Int) -> (train: ClosedRange<Int>?, validation: ClosedRange<Int>?, test: ClosedRange<Int>?) {
+            func range(_ lo: Int, _ hi: Int) -> ClosedRange<Int>? { lo <= hi ? lo...hi : nil }
             switch self {
             case let .rows(t, v, te):
-                func r(_ x: RowRange) -> ClosedRange<Int> { x.start...min(x.end ?? rows - 1, rows - 1) }
-                return (r(t), r(v), te.map(r))
+                func r(_ x: RowRange) -> ClosedRange<Int>? { range(x.start, min(x.end ?? rows - 1, rows - 1)) }
+                return (r(t), r(v), te.flatMap(r))
             case let .fractions(t, v):
                 let trainEnd = Int(Double(rows) * t) - 1
                 let valEnd = Int(Double(rows) * (t + v)) - 1
-                return (0...trainEnd, (trainEnd + 1)...valEnd, valEnd + 1 < rows ? (valEnd + 1)...(rows - 1) : nil)
+                return (range(0, trainEnd), range(trainEnd + 1, valEnd), range(valEnd + 1, rows - 1))
             }
         }
     }

@@ -46,14 +46,13 @@ import PipelineTimeseries
         #expect(noTest.validation == 5...9 && noTest.test == nil)
     }
 
-    /// `resolve(rows:)` builds `start...min(end, rows - 1)`, which traps when a range starts after
-    /// the file's last row (a spec written for Jena's 420551 rows, used on a shorter file). It has
-    /// no caller in Sources (prepare uses WindowRanges), so only library users can reach it.
-    @Test(.disabled("bug: TimeseriesSpec.Ranges.resolve(rows:) traps (ClosedRange lower > upper) when a range starts past the last row"))
-    func rangesStartingPastTheEndDoNotTrap() {
+    /// A spec written for Jena's 420551 rows used on a shorter file: the ranges past the end
+    /// hold no row (nil) instead of trapping on `start...end` with start > end.
+    @Test func rangesStartingPastTheEndDoNotTrap() {
         typealias R = TimeseriesSpec.RowRange
         let r = TimeseriesSpec.Ranges.rows(train: R(start: 0, end: 9), validation: R(start: 10, end: 19), test: R(start: 300, end: nil)).resolve(rows: 30)
-        #expect(r.test == nil)
+        #expect(r.train == 0...9 && r.validation == 10...19 && r.test == nil)
+        #expect(TimeseriesSpec.Ranges.fractions(train: 0.1, validation: 0.1).resolve(rows: 3).train == nil)
     }
 
     @Test func timeseriesOptionsAreTheEngineTypes() throws {
