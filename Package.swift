@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "PipelineRun", dependencies: [
             "PipelineCore", "PipelineIO", "PipelineText", "PipelineTimeseries", "PipelineTraining", "PipelineSpec",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),   // the prepared-data cache's keys (PreparedDataCache)
         ]),
         // A trained model as a Keras 3 `.keras` file (HDF5 weights through libhdf5, a stored ZIP).
         .target(name: "PipelineKeras", dependencies: ["PipelineCore", "PipelineTraining", "CHDF5", "CZlib"]),

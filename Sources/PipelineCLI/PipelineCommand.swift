@@ -22,7 +22,7 @@ struct PipelineCommand: AsyncParsableCommand {
         Each command has its own examples: pipeline help run
         """,
         version: ToolInfo.version,
-        subcommands: [Validate.self, Describe.self, Run.self, Prepare.self, Compare.self, Predict.self, Evaluate.self, Export.self]
+        subcommands: [Validate.self, Describe.self, Run.self, Prepare.self, Compare.self, Predict.self, Evaluate.self, Export.self, Cache.self]
     )
 
     static func main() async {

@@ -11,6 +11,9 @@ struct Run: AsyncParsableCommand {
           pipeline run pipelines/fixtures/imdb-lstm.yaml --output runs/demo
           pipeline run pipelines/jena-gru.yaml --set train.epochs=5 --seed 7 --json
           pipeline run pipelines/imdb-lstm.yaml --resume runs/imdb-lstm      # after Ctrl-C
+        Without --output, a spec whose folder (output.dir, default runs/NAME) holds a run writes
+        runs/NAME-2, -3, …; --output DIR is refused when DIR holds files (unless --overwrite).
+        Prepared data is kept once in the cache (pipeline cache list).
         """)
     @OptionGroup var options: SpecOptions
 
@@ -24,7 +27,15 @@ struct Run: AsyncParsableCommand {
         if let job = try MPIJob.joinIfLaunched() { await runAsRank(job) }   // under mpirun: RunDistributed.swift
         var options = self.options
         if let resume { options.output = resume }   // the resolved spec (spec.yaml, report) names the folder it runs in
-        let spec = try options.load()
+        var spec = try options.load()
+        if resume == nil, !overwrite, options.output == nil {
+            // The spec's folder (default runs/NAME) holds an earlier run: the next free runs/NAME-2, -3, …
+            let free = try OutputFolder.nextFree(spec.outputDir)
+            if free != spec.outputDir {
+                options.logger("\(spec.outputDir) holds an earlier run; this run writes \(free)")
+                spec.outputDir = free
+            }
+        }
         ProcessTuning.applyForTraining()   // the heap policy from the first step, one OpenBLAS thread
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         let stop = StopRequest()

@@ -5,13 +5,16 @@ import PipelineText
 import PipelineTraining
 
 extension PipelineRunner {
-    /// Runs every stage the spec lists and writes the run folder: `spec.yaml`, `data/` (prepared
-    /// arrays and vocabulary or normalisation statistics), `model.safetensors` + `model.json`,
+    /// Runs every stage the spec lists and writes the run folder: `spec.yaml`, `data.json` (the
+    /// prepared arrays' entry in the cache, ``PreparedDataCache``), `data/` (vocabulary or
+    /// normalisation statistics: the small JSON files), `model.safetensors` + `model.json`,
     /// `history.json` / `history.csv`, `summary.txt`, the plots (SVG), `run.json` and `report.html`.
     /// With `resume`, continues the run in that folder from its last checkpoint (a baseline-only
     /// run, which trains nothing, is recomputed into the folder: the same results).
     /// With `stop` (``StopRequest``), a raised request ends training at the next step boundary
     /// and throws ``RunInterrupted`` once the checkpoint, history and report are written.
+    /// A run that fails before its first checkpoint (not resumed, not interrupted) removes what it
+    /// wrote, and the folder when it held nothing before.
     public func run(resume: String? = nil, overwrite: Bool = false, stop: StopRequest? = nil) async throws -> RunResult {
         let dir = resume ?? spec.outputDir
         if let resume {
@@ -19,8 +22,20 @@ extension PipelineRunner {
                 throw IOFailure("not a run folder (no spec.yaml)", path: resume, hint: "pass the folder an interrupted `pipeline run` wrote")
             }
         }
+        // A run that fails before its first checkpoint leaves nothing behind (OutputFolder+RunFolders.swift).
+        let created = resume == nil ? OutputFolder.missingFolders(dir) : []
+        let heldNothing = resume == nil && OutputFolder.holdsNothing(dir)
         try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil,
                                  source: spec.source.url.isEmpty ? nil : opener.location, cacheDir: spec.source.expandedCacheDir)
+        do {
+            return try await runInPreparedFolder(dir, resuming: resume != nil, stop: stop)
+        } catch {
+            if resume == nil, !(error is RunInterrupted) { OutputFolder.discardFailedRun(dir, removeFolder: heldNothing, created: created) }
+            throw error
+        }
+    }
+
+    func runInPreparedFolder(_ dir: String, resuming: Bool, stop: StopRequest?) async throws -> RunResult {
         try AtomicFile.write(spec.yaml, to: dir + "/spec.yaml")
         guard spec.model != nil, let train = spec.train else {   // a model always comes with its train: section
             if case .timeseries(let series) = spec.task { return try await runBaselineOnly(series, dir: dir) }
@@ -28,20 +43,21 @@ extension PipelineRunner {
             return dir == spec.outputDir ? try await prepareData() : try await prepare(overwrite: true)
         }
         switch spec.task {
-        case .text(let text): return try await runText(text, train: train, dir: dir, resuming: resume != nil, stop: stop)
-        case .timeseries(let series): return try await runTimeseries(series, train: train, dir: dir, resuming: resume != nil, stop: stop)
+        case .text(let text): return try await runText(text, train: train, dir: dir, resuming: resuming, stop: stop)
+        case .timeseries(let series): return try await runTimeseries(series, train: train, dir: dir, resuming: resuming, stop: stop)
         }
     }
 
     func runText(_ text: TextSpec, train t: TrainSpec, dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
-        let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         var classNames = ["neg", "pos"]
-        if !(resuming && FileManager.default.fileExists(atPath: dataDir + "/meta.json")) {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-            let r = try await prepareText(text, into: dataDir)
+        // The arrays live once in the prepared-data cache (PipelineRunner+DataCache.swift); data.json names the entry.
+        let (dataDir, prepared) = try await preparedData(runDir: dir, resuming: resuming) { try await prepareText(text, into: $0) }
+        if let r = prepared {
             classNames = r.classNames
             log("data: " + r.splits.map { "\($0.split.rawValue) \($0.count)" }.joined(separator: ", ") + ", vocabulary \(r.vocabulary.words.count)")
+        } else if let names = PipelineRunner.classNames(dataDir: dataDir) {
+            classNames = names
         }
         let prepSeconds = ProgressReporter.now() - start
         let train = try EncodedDataset.load(directory: dataDir, split: .train)

@@ -142,13 +142,15 @@ extension PipelineRunner {
     }
 
     func runTimeseries(_ series: TimeseriesSpec, train t: TrainSpec, dir: String, resuming: Bool, stop: StopRequest? = nil) async throws -> RunResult {
-        let dataDir = dir + "/data"
         let start = ProgressReporter.now()
         var meta: WeatherPreparation.Meta
-        if resuming, let raw = FileManager.default.contents(atPath: dataDir + "/meta.json") {
+        // The arrays live once in the prepared-data cache (PipelineRunner+DataCache.swift); data.json names the entry.
+        let (dataDir, prepared) = try await preparedData(runDir: dir, resuming: resuming) { try await prepareTimeseries(series, into: $0) }
+        if prepared == nil, let raw = FileManager.default.contents(atPath: dataDir + "/meta.json") {
             meta = try Self.decodeMeta(raw, path: dataDir + "/meta.json")
         } else {
-            meta = try await prepareTimeseries(series, into: dataDir).meta
+            guard let prepared else { throw IOFailure("missing meta.json", path: dataDir) }
+            meta = prepared.meta
             log("data: \(meta.rows) rows × \(meta.features) features, common-sense baseline MAE \(String(format: "%.4f", meta.baselineMAE)); "
                 + Self.timeSummary(meta, series))
         }

@@ -36,7 +36,7 @@ extension Prediction {
     }
 
     public func evaluate(split: Split) async throws -> JSONValue {
-        let dataDir = runDirectory + "/data"
+        let dataDir = try PipelineRunner.preparedArrays(run: runDirectory)   // the cache entry data.json names, or RUN/data
         let batch = spec.train?.batchSize ?? 128
         switch spec.task {
         case .timeseries(let t):

@@ -173,8 +173,13 @@ enum FixturePins {
         guard result.code == 0 else {
             throw PinError("\(spec): pipeline \(arguments.joined(separator: " ")) exited \(result.code): \(result.stderr)")
         }
-        let preparedFolder = hasModel(spec) ? output + "/data" : output
-        let excluded: Set<String> = ["meta.json", ".pipeline-manifest.json"]
+        // A run's arrays live in the prepared-data cache entry its data.json names (the same bytes `data/` held before).
+        var preparedFolder = hasModel(spec) ? output + "/data" : output
+        if hasModel(spec), let raw = FileManager.default.contents(atPath: output + "/data.json"),
+           let reference = try JSONSerialization.jsonObject(with: raw) as? [String: Any], let entry = reference["entry"] as? String {
+            preparedFolder = entry
+        }
+        let excluded: Set<String> = ["meta.json", ".pipeline-manifest.json", "entry.json"]
         var prepared: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: preparedFolder) where !excluded.contains(name) {
             let data = try Data(contentsOf: URL(fileURLWithPath: preparedFolder + "/" + name))
