@@ -103,7 +103,8 @@ import Foundation
         let resumed = try CLI.run(["run", Self.jenaSpec, "--resume", out, "--set", "train.epochs=2", "--quiet"])
         #expect(resumed.code == 0, "\(resumed.stderr)")
         let manifest = try String(contentsOfFile: out + "/.pipeline-manifest.json", encoding: .utf8)
-        for f in ["spec.yaml", "data/data.npy", "model.safetensors", "history.json", "report.html"] {
+        // The arrays live in the prepared-data cache; the run lists its reference, data.json, and data/'s JSON files.
+        for f in ["spec.yaml", "data.json", "data/meta.json", "model.safetensors", "history.json", "report.html"] {
             #expect(manifest.contains("\"\(f)\""), "\(f) missing from \(manifest)")
         }
         let again = try CLI.run(["run", Self.jenaSpec, "--output", out, "--set", "train.epochs=1", "--overwrite", "--quiet"])
