@@ -32,6 +32,7 @@ enum Interrupt {
                                   + "(press Ctrl-C again to quit at once)\n")
                     return
                 }
+                AtomicFile.closeForExit()                  // no new temporary file from here on
                 let removed = removeTemporaries(in: outputDir)
                 var message = "\n\(name(sig)): " + (first ? "stopped" : "quitting at once")
                 message += removed > 0 ? "; removed \(removed) unfinished temporary file\(removed == 1 ? "" : "s") in \(outputDir)" : ""

@@ -25,6 +25,14 @@ public final class AtomicFile {
     private var fd: Int32
     private var done = false
     private static let counter = Atomic<Int>(0)
+    /// True once the process is exiting at once (``closeForExit()``): no temporary file may appear
+    /// after that, so the sweep that follows finds them all.
+    private static let closed = Locked(false)
+
+    /// For a handler that removes this process's temporary files and exits: after this returns,
+    /// every temporary file is either on disk (created before) or never created (`init` throws).
+    /// Creation and this call take the same lock, so none slips in between the sweep and the exit.
+    public static func closeForExit() { closed.withLock { $0 = true } }
 
     public convenience init(path: String) throws {
         try self.init(path: path, recordInManifest: true)
@@ -36,7 +44,15 @@ public final class AtomicFile {
         let n = AtomicFile.counter.wrappingAdd(1, ordering: .relaxed).newValue
         temporaryPath = "\(path).tmp-\(getpid())-\(n)"
         if recordInManifest { try OutputManifest.record(path) }
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let temporary = temporaryPath
+        let opened: Int32? = AtomicFile.closed.withLock { closed in
+            closed ? nil : open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard let opened else {
+            fd = -1; done = true
+            throw IOFailure("not written: the process is exiting", path: path)
+        }
+        fd = opened
         if fd < 0 {
             let code = errno
             throw IOFailure("cannot create file: \(String(cString: strerror(code)))", path: path,

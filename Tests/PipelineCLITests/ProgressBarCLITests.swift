@@ -47,10 +47,11 @@ import Glibc
     }
 
     @Test func runOnATerminalRedrawsAKerasBarAtMostTenTimesASecond() throws {
-        let out = Self.scratch("run")
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let out = Self.scratch("run"), cache = Self.scratch("cache")
+        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: cache) }
         // batch_size 1: 256 tiny steps per epoch, far more than 10 a second, so the rate limit shows.
-        let r = try Self.runOnTTY(["run", "pipelines/fixtures/imdb-lstm.yaml", "--output", out,
+        // An empty cache of its own: a cache hit (another test's run of this fixture) would skip prepare's bar.
+        let r = try Self.runOnTTY(["run", "pipelines/fixtures/imdb-lstm.yaml", "--output", out, "--cache-dir", cache,
                                    "--set", "train.epochs=2", "--set", "train.batch_size=1"])
         #expect(r.code == 0, "\(r.tty)")
         let draws = Self.barDraws(r.tty)

@@ -65,6 +65,7 @@ import PipelineCore
             #expect(abs((entry[1] as! Double) - sum) < 1e-9 * max(1, abs(sum)))
         }
         #expect(json["optimizer/velocity/dense/kernel"] != nil)
-        #expect(json["__layers__"] as? [String] == ["Embedding", "Conv1D", "MaxPooling1D", "GlobalMaxPooling1D", "Dropout", "Dense"])
+        // model_config is Keras 3's Sequential config, which starts with its InputLayer.
+        #expect(json["__layers__"] as? [String] == ["InputLayer", "Embedding", "Conv1D", "MaxPooling1D", "GlobalMaxPooling1D", "Dropout", "Dense"])
     }
 }
