@@ -33,6 +33,21 @@ enum GradientCheck {
         return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in lo + (hi - lo) * rng.nextFloat() })
     }
 
+    /// Compares `loss`'s gradient with respect to the prediction with central differences of its
+    /// value (step 1e-3, accumulated in `Double`), at every position of `p`.
+    static func checkLoss(_ loss: Loss, prediction p: Tensor, target t: [Float],
+                          sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let g = loss.evaluate(prediction: p, target: t).gradient
+        let eps: Float = 1e-3
+        for i in 0..<p.count {
+            var up = p, down = p
+            up.data[i] += eps; down.data[i] -= eps
+            let numeric = (Double(loss.evaluate(prediction: up, target: t).loss) - Double(loss.evaluate(prediction: down, target: t).loss)) / Double(2 * eps)
+            #expect(abs(numeric - Double(g.data[i])) < 2e-3 + 2e-2 * abs(numeric), "\(loss) [\(i)]: \(g.data[i]) vs \(numeric)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
     /// Builds `layer` on `[T, F]` with seed 1, then compares `backward` with central differences of
     /// L = Σ wᵢ·yᵢ (w fixed, accumulated in `Double`) for dx and every parameter (all positions up
     /// to `samples`, else a seeded sample). Forward runs with `training` and the same rng every time,

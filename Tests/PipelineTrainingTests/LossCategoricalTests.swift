@@ -69,14 +69,7 @@ struct CategoricalGolden: Decodable {
         let ids: [Float] = [0, 3, 1, 2, 3]
         let t: [Float] = loss == .sparseCategoricalCrossentropy(fromLogits: loss.fromLogits) ? ids
             : ids.flatMap { id in (0..<4).map { Float($0) == id ? 0.85 : 0.05 } }     // soft one-hot rows
-        let g = loss.evaluate(prediction: p, target: t).gradient
-        let eps: Float = 1e-3
-        for i in 0..<p.count {
-            var up = p, down = p
-            up.data[i] += eps; down.data[i] -= eps
-            let numeric = (Double(loss.evaluate(prediction: up, target: t).loss) - Double(loss.evaluate(prediction: down, target: t).loss)) / Double(2 * eps)
-            #expect(abs(numeric - Double(g.data[i])) < 2e-3 + 2e-2 * abs(numeric), "\(loss) [\(i)]: \(g.data[i]) vs \(numeric)")
-        }
+        GradientCheck.checkLoss(loss, prediction: p, target: t)
     }
 
     /// Dense(softmax) then the loss, differentiated end to end: dL/dkernel against central
