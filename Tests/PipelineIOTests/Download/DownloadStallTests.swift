@@ -81,17 +81,19 @@ import Testing
         #expect("\(e)".contains("source.min_bytes_per_second (now 100)"))
     }
 
-    /// The first response sends nothing; the retry (a `Range` request) completes and verifies.
-    /// (A 2 s timeout: the retry must not stall on a machine busy with the parallel test run.)
+    /// The first response sends nothing; a retry (a `Range` request) completes and verifies.
+    /// Spare retries: on a machine starved by the parallel test run the retry itself may stall for
+    /// 2 s mid-transfer (seen in CI); the next one resumes from the bytes kept, which is the same
+    /// behaviour under test.
     @Test func retryAfterAStallSucceeds() async throws {
         let (server, cache) = try await setUp()
         let messages = Messages()
         let url = server.url("/drip/data.bin?every=8&times=1")
-        let path = try await DataSource.download(url, options: options(cache, messages, timeout: .seconds(2), retries: 1))
+        let path = try await DataSource.download(url, options: options(cache, messages, timeout: .seconds(2), retries: 3))
         #expect(try TestFiles.read(path) == Self.payload)
         #expect(!TestFiles.exists(path + ".part"))
-        #expect(server.requests().count == 2)
-        #expect(messages.all.contains { $0.contains("attempt 1 of 2 failed: stalled: no data for 2 s after 0 of 300000 bytes") }, "\(messages.all)")
+        #expect(server.requests().count >= 2)
+        #expect(messages.all.contains { $0.contains("attempt 1 of 4 failed: stalled: no data for 2 s after 0 of 300000 bytes") }, "\(messages.all)")
     }
 
     /// Bytes trickling in show up in the progress line (bytes, total, percent) before the end,
