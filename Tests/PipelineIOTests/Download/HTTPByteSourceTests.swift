@@ -114,7 +114,7 @@ import Testing
         let error = await errorOf { _ = try await DataSource.download(server.url("/stall/data.bin?at=1000"), options: o) }
         #expect((error as? DownloadError)?.kind == .timeout, "\(String(describing: error))")
         #expect("\(error!)".contains("stalled"))
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(30))   // ≈ 1.6 s (4 × 0.4 s); the bound only says it ends (10.2 s once on a starved CI machine)
     }
 
     @Test func redirects() async throws {
