@@ -18,7 +18,7 @@ public enum TargetUnit {
         if let explicit, !explicit.isEmpty { return explicit }
         guard column.hasSuffix(")"), let open = column.lastIndex(of: "(") else { return nil }
         let inner = column[column.index(after: open)..<column.index(before: column.endIndex)]
-            .trimmingCharacters(in: " ")
+            .trimmingCharacters(in: .whitespaces)
         guard !inner.isEmpty else { return nil }
         switch inner {
         case "degC": return "°C"
@@ -35,14 +35,5 @@ public enum TargetUnit {
     public static func format(_ value: Double, _ unit: String?, decimals: Int = 2) -> String {
         let v = String(format: "%.\(decimals)f", value)
         return unit.map { "\(v) \($0)" } ?? v
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in c: Character) -> String {
-        var s = self
-        while s.first == c { s.removeFirst() }
-        while s.last == c { s.removeLast() }
-        return String(s)
     }
 }

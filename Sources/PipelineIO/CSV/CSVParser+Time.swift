@@ -1,3 +1,4 @@
+import Foundation
 import PipelineCore
 
 /// How ``CSVParser`` finds each row's time (``CSVTime``): the roles of the time fields, format
@@ -35,7 +36,7 @@ extension CSVParser {
                     return [i]
                 }
             }
-            let lower = h.names.map { $0.trimmingCharacters(in: " ").lowercased() }
+            let lower = h.names.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             var used: [Int] = []
             for (k, part) in TimeColumns.partNames.enumerated() {
                 guard let i = lower.firstIndex(of: part) else { break }
@@ -95,14 +96,5 @@ extension CSVParser {
                              field: timeColumnName, value: shown, hint: "the time is assembled from \(timeColumnsText)")
         }
         return t
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
     }
 }
