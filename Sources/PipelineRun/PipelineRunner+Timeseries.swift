@@ -87,12 +87,17 @@ extension PipelineRunner {
 
     func loadWindows(_ dataDir: String) throws -> (data: [Float], features: Int, windows: WeatherPreparation.Windows) {
         let (shape, values): ([Int], [Float]) = try NpyFile.read(dataDir + "/data.npy")
-        guard let raw = FileManager.default.contents(atPath: dataDir + "/windows.json") else {
-            throw IOFailure("missing windows.json", path: dataDir)
-        }
+        return (values, shape[1], try Self.readWindows(dataDir + "/windows.json"))
+    }
+
+    /// A prepared `windows.json` (snake_case keys): the window in rows as prepare resolved it.
+    static func readWindows(_ path: String) throws -> WeatherPreparation.Windows {
+        guard let raw = FileManager.default.contents(atPath: path) else { throw IOFailure("missing windows.json", path: path) }
         let dec = JSONDecoder()
         dec.keyDecodingStrategy = .convertFromSnakeCase
-        return (values, shape[1], try dec.decode(WeatherPreparation.Windows.self, from: raw))
+        do { return try dec.decode(WeatherPreparation.Windows.self, from: raw) } catch {
+            throw InputError("cannot read windows.json: \(error)", at: SourceLocation(file: path))
+        }
     }
 
     /// Reads the `meta.json` that ``WeatherPreparation`` wrote with snake_case keys. Foundation's

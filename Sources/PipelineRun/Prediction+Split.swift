@@ -26,13 +26,7 @@ extension Prediction {
 
     /// The run's `data/windows.json`: the window in rows as prepare resolved it.
     func windows() throws -> WeatherPreparation.Windows {
-        let path = runDirectory + "/data/windows.json"
-        guard let raw = FileManager.default.contents(atPath: path) else { throw IOFailure("missing windows.json", path: path) }
-        let dec = JSONDecoder()
-        dec.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try dec.decode(WeatherPreparation.Windows.self, from: raw) } catch {
-            throw InputError("cannot read windows.json: \(error)", at: SourceLocation(file: path))
-        }
+        try PipelineRunner.readWindows(runDirectory + "/data/windows.json")
     }
 
     public func evaluate(split: Split) async throws -> JSONValue {
