@@ -25,8 +25,13 @@ extension PipelineRunner {
         // A run that fails before its first checkpoint leaves nothing behind (OutputFolder+RunFolders.swift).
         let created = resume == nil ? OutputFolder.missingFolders(dir) : []
         let heldNothing = resume == nil && OutputFolder.holdsNothing(dir)
+        // One writer per folder (OutputFolder+Lock.swift): before anything in it is touched, and
+        // again once prepare has created it.
+        var lock = try OutputFolder.Lock(dir)
+        defer { lock.release() }
         try OutputFolder.prepare(dir, overwrite: overwrite, resuming: resume != nil,
                                  source: spec.source.url.isEmpty ? nil : opener.location, cacheDir: spec.source.expandedCacheDir)
+        if !lock.isHeld { lock = try OutputFolder.Lock(dir) }
         do {
             return try await runInPreparedFolder(dir, resuming: resume != nil, stop: stop)
         } catch {
@@ -61,8 +66,7 @@ extension PipelineRunner {
         }
         let prepSeconds = ProgressReporter.now() - start
         let train = try EncodedDataset.load(directory: dataDir, split: .train)
-        let testPath = dataDir + "/x_test.npy"
-        let test = FileManager.default.fileExists(atPath: testPath) ? try EncodedDataset.load(directory: dataDir, split: .test) : nil
+        let test = try EncodedDataset.hasSplit(directory: dataDir, split: .test) ? try EncodedDataset.load(directory: dataDir, split: .test) : nil
         var trainRange = 0..<train.count
         var valRange: Range<Int>?
         if let f = t.validationSplit {

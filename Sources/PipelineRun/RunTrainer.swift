@@ -138,6 +138,7 @@ struct RunTrainer {
             if state.stopped { epochs = position.epoch }   // early stopping had ended it: only finish
             log("resuming at epoch \(position.epoch + 1) of \(t.epochs), after step \(position.step)")
         }
+        if let dataParallel { try Self.checkSameStart(model, position: position, resuming: resuming, parallel: dataParallel) }
         if progress == .bar {   // first, so it is erased before the epoch's final line
             let steps = EpochProgressBar.knownSteps(trainData(position.epoch), stepsPerEpoch: t.stepsPerEpoch)
             callbacks.insert(EpochProgressBar(steps: steps), at: 0)
@@ -171,6 +172,30 @@ struct RunTrainer {
                                  checkpointWritten: checkpoint != nil, files: files, signal: interrupted.signal)
         }
         return (Self.merge(previous, h), ProgressReporter.now() - start)
+    }
+
+    /// Before the first step of a data-parallel fit: every rank must start from the same weights
+    /// and the same position (epoch, step, optimizer iterations), else their collective calls
+    /// would pair different steps (a hang, or a crash inside MPI). Throws ``InputError`` naming
+    /// the likely cause: a resumed job whose ranks read different checkpoints (e.g. ranks of the
+    /// killed job still writing the run folder) or different data. One collective call.
+    static func checkSameStart(_ model: Sequential, position: FitPosition, resuming: Bool, parallel: any DataParallel) throws {
+        guard try parallel.agree(startHash(model, position: position)) else {
+            throw InputError("the ranks of this job start from different weights or positions (this rank: epoch \(position.epoch + 1), "
+                             + "after step \(position.step))", field: resuming ? "--resume" : "model",
+                             hint: resuming ? "every rank must read the same checkpoint: make sure no process of the killed job still runs "
+                                              + "(they are in their own process groups: `pkill -f RUN_FOLDER`), then resume again"
+                                            : "every rank must build the same model from the same spec and seed")
+        }
+    }
+
+    /// The weights' hash mixed with the position and the optimizer's iteration count.
+    static func startHash(_ model: Sequential, position: FitPosition) -> UInt64 {
+        var h = model.weightsHash()
+        for v in [UInt64(position.epoch), UInt64(position.step), UInt64(model.optimizer?.iterations ?? 0)] {
+            h = (h ^ v) &* 0x0000_0100_0000_01b3
+        }
+        return h
     }
 
     /// `previous` (restored from a checkpoint) followed by the epochs of `h`.

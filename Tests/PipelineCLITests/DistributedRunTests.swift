@@ -40,12 +40,13 @@ struct DistributedRunTests {
 
     /// Every rank killed with SIGKILL after the first mid-epoch checkpoint, then `--resume` under
     /// `mpirun` again: the same weights, bit for bit, as the uninterrupted 2-rank job.
-    /// Disabled: in a clean-clone CI run (session 6) the resumed `-np 2` job deadlocked: rank 0
-    /// crashed with heap corruption inside `MPI_Allreduce` (`MPIJob.agree`, freed in
-    /// `ompi_coll_base_allreduce_intra_recursivedoubling`) while rank 1 spun in its collective, so
-    /// the ranks' collectives disagree after a resume (a count or call-order mismatch). Passed in
-    /// other runs: timing-dependent. Open bug of issue 18; the test stays as its reproduction.
-    @Test(.disabled("bug: a resumed mpirun job can desynchronise its collectives and hang (issue 18)"))
+    /// Open MPI starts each rank in its own process group, so killing mpirun's group leaves the
+    /// ranks running for a moment (they keep training and checkpointing until they notice mpirun
+    /// is gone): the whole session is killed, and the resume starts once none of it runs. (Session
+    /// 6's "deadlock" was exactly that: a resumed rank copied a checkpoint the dying job's rank 0
+    /// then replaced, so the ranks started at different steps; `RunTrainer.checkSameStart` and the
+    /// run-folder lock now turn that into an error, see the next test.)
+    @Test(.timeLimit(.minutes(3)))
     func aKilledJobResumesUnderMpirun() async throws {
         let root = try MPI.folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -60,7 +61,7 @@ struct DistributedRunTests {
             try await Task.sleep(for: .milliseconds(20)); waited += 20
         }
         let group = try #require(Int32(String(contentsOfFile: root + "/group", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        kill(-group, SIGKILL)   // mpirun and both ranks (their own process group)
+        MPI.killSession(group)
         job.waitUntilExit()
         #expect(FileManager.default.fileExists(atPath: checkpoint))
         #expect(!FileManager.default.fileExists(atPath: run + "/model.safetensors"), "the job ended before the kill")
@@ -127,6 +128,30 @@ enum MPI {
         p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
         try p.run()
         return p
+    }
+
+    /// SIGKILL to every process of session `sid` (mpirun and its ranks, which Open MPI puts in
+    /// process groups of their own), then waits until none is left (at most 10 s).
+    static func killSession(_ sid: Int32) {
+        for _ in 0..<500 {
+            let alive = sessionMembers(sid)
+            if alive.isEmpty { return }
+            for pid in alive { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
+    }
+
+    /// The processes whose session id is `sid` (field 6 of /proc/PID/stat).
+    static func sessionMembers(_ sid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")   // state ppid pgrp session …
+            guard fields.count > 3, let session = Int32(fields[3]), session == sid else { return nil }
+            let state = fields[0]
+            return state == "Z" ? nil : pid
+        }
     }
 
     /// The F32 tensors of a safetensors file, by name.
