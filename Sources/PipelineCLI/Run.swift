@@ -66,6 +66,7 @@ struct Prepare: AsyncParsableCommand {
     var overwrite = false
 
     func run() async throws {
+        if let job = try MPIJob.joinIfLaunched() { await prepareAsRank(job) }   // under mpirun: PrepareDistributed.swift
         let spec = try options.load()
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         Interrupt.install(stop: StopRequest(), outputDir: spec.outputDir, resumeCommand: nil)

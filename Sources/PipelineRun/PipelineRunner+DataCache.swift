@@ -31,6 +31,10 @@ extension PipelineRunner {
             guard let id = Self.sourceIdentity(o) else { return nil }
             parts.append("source \(split?.rawValue ?? "-") \(id)")
         }
+        for (k, o) in shardOpeners.enumerated() {   // a sharded source: every shard's identity
+            guard let id = Self.sourceIdentity(o) else { return nil }
+            parts.append("shard \(k) \(id)")
+        }
         return PreparedDataCache.key(parts: parts)
     }
 
@@ -78,7 +82,8 @@ extension PipelineRunner {
         if resuming {
             if !fm.fileExists(atPath: runDir + "/" + PreparedDataCache.runReferenceName),
                fm.fileExists(atPath: runData + "/meta.json"),
-               fm.fileExists(atPath: runData + "/x_train.npy") || fm.fileExists(atPath: runData + "/data.npy") {
+               fm.fileExists(atPath: runData + "/x_train.npy") || fm.fileExists(atPath: runData + "/data.npy")
+                || fm.fileExists(atPath: runData + "/shards.json") {
                 return (runData, nil)
             }
             if let key = Self.referencedKey(run: runDir), let entry = cache.entry(key) {
@@ -114,7 +119,7 @@ extension PipelineRunner {
     func link(runDir: String, entry: PreparedDataCache.Entry) throws {
         let runData = runDir + "/data"
         try FileManager.default.createDirectory(atPath: runData, withIntermediateDirectories: true)
-        for name in entry.files.keys.sorted() where !name.hasSuffix(".npy") && !name.contains("/") {
+        for name in entry.files.keys.sorted() where !name.hasSuffix(".npy") && !name.contains("/") && name != "shards.json" {
             guard let bytes = FileManager.default.contents(atPath: entry.path + "/" + name) else {
                 throw IOFailure("cannot read a prepared file of the cache", path: entry.path + "/" + name, hint: "run `pipeline cache clear \(entry.key.prefix(12))` and run again")
             }

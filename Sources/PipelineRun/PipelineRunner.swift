@@ -26,6 +26,9 @@ public struct PipelineRunner: Sendable {
     /// One rank of a data-parallel job (`mpirun`): training and evaluation split each batch over
     /// the ranks (``DataParallel``); nil (the default) runs in one process.
     public var dataParallel: (any DataParallel)? = nil
+    /// The ranks of a sharded `pipeline prepare` under `mpirun` (PipelineRunner+Shards.swift):
+    /// each prepares its share of `source.shards`; nil (the default) prepares every shard here.
+    public var collective: (any Collective)? = nil
 
     public init(spec: PipelineSpec, progress: ProgressStyle = .automatic, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.spec = spec; self.progress = progress; self.log = log
@@ -40,6 +43,7 @@ public struct PipelineRunner: Sendable {
 
     /// Runs the data stages only and writes NumPy files and JSON metadata into the output folder.
     public func prepare(overwrite: Bool = false) async throws -> RunResult {
+        if !spec.source.shards.isEmpty { return try await prepareSharded(overwrite: overwrite) }
         try OutputFolder.prepare(spec.outputDir, overwrite: overwrite, source: spec.source.url.isEmpty ? nil : opener.location,
                                  cacheDir: spec.source.expandedCacheDir)
         return try await prepareData()
@@ -90,6 +94,7 @@ public struct PipelineRunner: Sendable {
         options.truncating = t.truncating
         options.value = Int32(t.value)
         options.seed = spec.seed
+        if !spec.source.shards.isEmpty { return try await prepareShardedText(t, options: options, into: dir) }
         if t.usesLabelledReader(location: opener.location, perSplit: !spec.source.splits.isEmpty) {
             return try await prepareLabelledText(t, options: options, into: dir)
         }

@@ -66,7 +66,7 @@ extension Prediction {
             let data: EncodedDataset
             var rows: Range<Int>
             if split == .test {
-                guard FileManager.default.fileExists(atPath: dataDir + "/x_test.npy") else {
+                guard try EncodedDataset.hasSplit(directory: dataDir, split: .test) else {
                     throw InputError("the run prepared no test split", at: SourceLocation(file: dataDir), field: "--split", value: "test",
                                      hint: "evaluate --source PATH on held-out data instead")
                 }

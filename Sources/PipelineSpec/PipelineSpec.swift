@@ -96,12 +96,14 @@ public struct PipelineSpec: Sendable, Equatable {
             if case .mapping(let m)? = root["source"], m["train"] != nil || m["test"] != nil {
                 add(["source", "train"], "null", flag: "--source"); add(["source", "test"], "null", flag: "--source")
             }
+            if case .mapping(let m)? = root["source"], m["shards"] != nil { add(["source", "shards"], "null", flag: "--source") }
         }
         for (split, s) in overrides.splitSources.sorted(by: { $0.key > $1.key }) {   // train, then test
             let flag = "--source \(split)="
             add(["source", split, "url"], "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"", flag: flag)
             add(["source", split, "sha256"], "null", flag: flag); add(["source", split, "md5"], "null", flag: flag)
             add(["source", "url"], "null", flag: flag); add(["source", "sha256"], "null", flag: flag); add(["source", "md5"], "null", flag: flag)
+            if case .mapping(let m)? = root["source"], m["shards"] != nil { add(["source", "shards"], "null", flag: flag) }
         }
         if let s = overrides.cacheDir { add(["source", "cache_dir"], "\"\(s)\"", flag: "--cache-dir") }
         if let s = overrides.output { add(["output", "dir"], "\"\(s)\"", flag: "--output") }
@@ -128,6 +130,10 @@ public struct PipelineSpec: Sendable, Equatable {
         let textFormat = hasText ? TextSpec.declaredFormat(m.node("text")) : nil
         source = try SourceSpec(sm, defaultInclude: hasText ? TextSpec.defaultInclude(textFormat) : [],
                                 defaultExclude: hasText && TextSpec.defaultInclude(textFormat) == TextSpec.aclImdbInclude ? ["**/unsup/**"] : [])
+        if !hasText && !source.shards.isEmpty {
+            throw InputError("a source in shards is for text pipelines", at: m.location("source"), field: "source.shards",
+                             hint: "a timeseries reads one CSV: give source.url (join the parts into one file)")
+        }
         if !hasText && !source.splits.isEmpty {
             throw InputError("one source per split (train:/test:) is for text pipelines", at: m.location("source"), field: "source",
                              hint: "a timeseries reads one CSV: give source.url")

@@ -20,6 +20,14 @@ import Yams
 ///   test: {url: data/test.csv.gz}
 /// ```
 /// `--source train=PATH --source test=PATH` replace them (and drop their checksums).
+///
+/// A source in shards (text pipelines; see ``shards``), each read with the other keys:
+/// ```yaml
+/// source:
+///   shards: [data/part-0000.tar.gz, {url: https://example.org/part-0001.tar.gz, sha256: …}]
+///   # or a glob of local files, relative to the spec's folder, sorted by name:
+///   # shards: "data/part-*.tar.gz"
+/// ```
 public struct SourceSpec: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable { case auto, tar_gz, tar, zip, gzip, csv, directory }
 
@@ -54,11 +62,42 @@ public struct SourceSpec: Sendable, Equatable {
     /// With it, the fields above are the train source's (the test source alone when only `test:` is given).
     public var splits: [String: SourceSpec] = [:]
     static let splitKeys = ["train", "test"]
+    /// `shards:` the source in parts, in list order (a glob: its matches sorted by name); empty
+    /// for a single source. With shards, ``url``, ``sha256`` and ``md5`` are the first shard's
+    /// and every other key applies to every shard. Preparation counts words over all shards (so
+    /// the vocabulary is that of one source holding every shard's texts) and writes each shard's
+    /// rows to its own files (`x_train-0000.npy` …, `shards.json`); see PipelineRun's
+    /// `PipelineRunner+Shards.swift`. Text pipelines only.
+    public var shards: [Shard] = []
 
-    static let keys = ["train", "test", "url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery",
+    /// One entry of ``shards``: a URL or local path (relative to the spec's folder) and its checksums.
+    public struct Shard: Sendable, Equatable {
+        public var url: String
+        public var sha256: String?
+        public var md5: String?
+        public init(url: String, sha256: String? = nil, md5: String? = nil) { self.url = url; self.sha256 = sha256; self.md5 = md5 }
+    }
+
+    static let keys = ["shards", "train", "test", "url", "sha256", "md5", "format", "include", "exclude", "cache_dir", "retries", "timeout_seconds", "min_bytes_per_second", "delivery",
                        "max_entry_bytes", "max_total_bytes", "max_compression_ratio", "on_corrupt_entry"]
 
     init(_ m: SpecMap, defaultInclude: [String], defaultExclude: [String]) throws {
+        if m.has("shards") {
+            for other in ["url"] + SourceSpec.splitKeys + ["sha256", "md5"] where m.has(other) {
+                throw m.fail("shards", "give either shards (a source in parts) or \(other), not both",
+                             hint: other == "url" || SourceSpec.splitKeys.contains(other)
+                                 ? "list every part under shards:" : "give each shard its checksum: shards: [{url: …, sha256: …}]")
+            }
+            let found = try SourceSpec.parseShards(m)
+            var single = m.mapping
+            single["shards"] = nil
+            single["url"] = Node(found[0].url)
+            self = try SourceSpec(SpecMap(.mapping(single), path: m.path, origin: m.origin, allowed: SourceSpec.keys),
+                                  defaultInclude: defaultInclude, defaultExclude: defaultExclude)
+            sha256 = found[0].sha256; md5 = found[0].md5
+            shards = found
+            return
+        }
         if SourceSpec.splitKeys.contains(where: { m.has($0) }) {
             if m.has("url") {
                 throw m.fail("url", "give either url (one source) or train:/test: (one source per split), not both",
@@ -108,6 +147,15 @@ public struct SourceSpec: Sendable, Equatable {
     }
 
     var yaml: Node {
+        if !shards.isEmpty {
+            let list = Y.list(shards.map { s in
+                s.sha256 == nil && s.md5 == nil ? Y.str(s.url)
+                    : Y.map([("url", Y.str(s.url)), ("sha256", Y.opt(s.sha256, Y.str)), ("md5", Y.opt(s.md5, Y.str))])
+            })
+            return Y.map([("shards", list), ("format", Y.str(format.rawValue)), ("include", Y.strs(include)), ("exclude", Y.strs(exclude)),
+                          ("cache_dir", Y.str(cacheDir)), ("retries", Y.int(retries)), ("timeout_seconds", Y.num(timeoutSeconds)),
+                          ("delivery", Y.str(delivery.rawValue))] + limitsYAML + stallYAML)
+        }
         if !splits.isEmpty {
             return Y.map(SourceSpec.splitKeys.compactMap { k in splits[k].map { (k, $0.yaml) } })
         }

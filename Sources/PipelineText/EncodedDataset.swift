@@ -43,9 +43,14 @@ public struct EncodedDataset: Sendable, Equatable {
         self.init(x: x, y: reviews.map { Int32($0.label) }, maxlen: maxlen)
     }
 
-    /// Reads `x_<split>.npy` and `y_<split>.npy` from `directory`.
+    /// Reads `x_<split>.npy` and `y_<split>.npy` from `directory`; in a sharded folder (one
+    /// with `shards.json`, ``ShardManifest``) the concatenation of the split's shard files in
+    /// manifest order, checked against the manifest (EncodedDataset+Shards.swift).
     public static func load(directory: String, split: ReviewSplit) throws -> EncodedDataset {
-        try load(x: "\(directory)/x_\(split.rawValue).npy", y: "\(directory)/y_\(split.rawValue).npy")
+        if let manifest = try ShardManifest.read(directory: directory) {
+            return try load(directory: directory, split: split, manifest: manifest)
+        }
+        return try load(x: "\(directory)/x_\(split.rawValue).npy", y: "\(directory)/y_\(split.rawValue).npy")
     }
 
     public static func load(x xPath: String, y yPath: String) throws -> EncodedDataset {

@@ -112,7 +112,7 @@ final class RowEncoder {
 /// The content of `meta.json`.
 func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vocabulary, vocabularyHash: String, distinct: Int,
                   tokensCut: Int = 0, options: ImdbPrepareOptions, provenance: ImdbProvenance,
-                  classNames: [String]? = nil, extra: [(String, JSONValue)] = []) -> [UInt8] {
+                  classNames: [String]? = nil, extra: [(String, JSONValue)] = [], sharded: Bool = false) -> [UInt8] {
     func q(_ s: String) -> String { JSONString.quote(s) }
     var lines = [
         "\"format\": \"pipeline-imdb-prepared\"", "\"version\": 1",
@@ -130,11 +130,12 @@ func imdbMetaJSON(_ splits: [ImdbPreparationResult.SplitSummary], vocabulary: Vo
         "\"class_names\": [" + (classNames ?? ["neg", "pos"]).map(q).joined(separator: ", ") + "]",
     ] + extra.map { "\(q($0.0)): \($0.1.text)" }
     var parts: [String] = []
+    let shard = sharded ? "-*" : ""   // sharded: x_train-0000.npy … (shards.json lists them), shapes of the concatenation
     for s in splits {
         let labels = s.labelCounts.keys.sorted().map { "\"\($0)\": \(s.labelCounts[$0]!)" }.joined(separator: ", ")
         parts.append("\"\(s.split.rawValue)\": {\"count\": \(s.count), \"labels\": {\(labels)}, \"tokens\": \(s.tokens), "
-                     + "\"truncated\": \(s.truncated), \"x\": \"x_\(s.split.rawValue).npy\", \"x_shape\": [\(s.count), \(s.maxlen)], "
-                     + "\"y\": \"y_\(s.split.rawValue).npy\", \"y_shape\": [\(s.count)]}")
+                     + "\"truncated\": \(s.truncated), \"x\": \"x_\(s.split.rawValue)\(shard).npy\", \"x_shape\": [\(s.count), \(s.maxlen)], "
+                     + "\"y\": \"y_\(s.split.rawValue)\(shard).npy\", \"y_shape\": [\(s.count)]}")
     }
     lines.append("\"splits\": {\n    " + parts.joined(separator: ",\n    ") + "\n  }")
     return Array(("{\n  " + lines.joined(separator: ",\n  ") + "\n}\n").utf8)
