@@ -74,7 +74,7 @@ extension Sequential {
             if !share.isEmpty {
                 let part = batch.samples(share)
                 let x = try input(of: part)
-                var context = ForwardContext(training: true, rng: Self.dropoutRandom(seed: seed, epoch: epoch, step: step))
+                var context = trainingContext(part, epoch: epoch, step: step)   // per-sample masks: same for any N
                 let y = forward(x, context: &context)
                 try checkTargets(part, prediction: y)
                 let (value, lossGradient) = loss.evaluate(prediction: y, target: part.y)

@@ -7,9 +7,13 @@ import PipelineCore
 /// Sequential([Flatten(), Dense(units: 32, activation: .relu), Dropout(rate: 0.5), Dense(units: 1)])
 /// ```
 ///
-/// Shapes: any `[B, …]` → the same. The mask comes from `ForwardContext.rng` (one draw per
-/// value, in row-major order), so a seeded run is reproducible. No parameters.
-/// Cost: one draw and one multiply per value. `rate` must be in [0, 1) (precondition).
+/// Shapes: any `[B, …]` → the same. The mask is per sample: the layer takes the context's next
+/// mask draw (``ForwardContext/nextMaskDraw()``) and row `i` of the mask (its values in
+/// row-major order) comes from the stream of sample `firstSample + i` (``DropoutStreams``), so a
+/// seeded run is reproducible and a sample's mask is the same whatever the batch size or the
+/// number of data-parallel ranks. No parameters.
+/// Cost: one draw and one multiply per value, one generator seeding per row. `rate` must be in
+/// [0, 1) (precondition).
 public final class Dropout: Layer {
     public let kind = "Dropout"
     public var name: String
@@ -28,9 +32,15 @@ public final class Dropout: Layer {
 
     public func forward(_ x: Tensor, context: inout ForwardContext) -> Tensor {
         guard context.training, rate > 0 else { mask = []; return x }
-        let scale = 1 / (1 - rate)
+        let b = x.shape.first ?? 0, per = b == 0 ? 0 : x.count / b
+        let streams = context.nextMaskDraw()
         var m = [Float](repeating: 0, count: x.count)
-        for i in 0..<m.count where context.rng.nextFloat() >= rate { m[i] = scale }
+        m.withUnsafeMutableBufferPointer { mp in
+            for i in 0..<(per > 0 ? b : 0) {
+                var rng = streams.random(row: i)
+                DropoutStreams.fill(mp.baseAddress! + i * per, count: per, rate: rate, rng: &rng)
+            }
+        }
         var y = x
         Self.multiply(&y.data, by: m, count: m.count)
         mask = m

@@ -12,10 +12,21 @@ extension Sequential {
         self.optimizer = optimizer; self.loss = loss; self.metrics = metrics
     }
 
-    /// The dropout stream of one training step: `SeededRandom(seed:, stage: "dropout/<step>", epoch:)`
-    /// (0-based epoch and step), so a run replays exactly from its seed.
-    public static func dropoutRandom(seed: UInt64, epoch: Int, step: Int) -> SeededRandom {
-        SeededRandom(seed: seed, stage: "dropout/\(step)", epoch: epoch)
+    /// The dropout mask seed of one training step: the first value of
+    /// `SeededRandom(seed:, stage: "dropout/<step>", epoch:)` (0-based epoch and step), so a run
+    /// replays exactly from its seed. The step is part of the seed because some sources (the
+    /// book's endless generators) give every batch `sampleOffset` 0; the step of a global batch
+    /// is the same on every data-parallel rank, so masks still do not depend on the rank count.
+    public static func dropoutSeed(seed: UInt64, epoch: Int, step: Int) -> UInt64 {
+        var rng = SeededRandom(seed: seed, stage: "dropout/\(step)", epoch: epoch)
+        return rng.next()
+    }
+
+    /// The training context of step `step` of `epoch` on `batch` (or a rank's share of it):
+    /// per-sample masks from ``dropoutSeed(seed:epoch:step:)`` and `batch.sampleOffset`.
+    func trainingContext(_ batch: Batch, epoch: Int, step: Int) -> ForwardContext {
+        ForwardContext(training: true, maskSeed: Self.dropoutSeed(seed: seed, epoch: epoch, step: step),
+                       firstSample: batch.sampleOffset)
     }
 
     /// One optimisation step on one batch: forward (training), loss, backward, finiteness check,
@@ -32,12 +43,12 @@ extension Sequential {
         StepMemory.applyIfRequested()   // the heap policy, only if the program asked (ProcessTuning)
         let x = try input(of: batch)
         zeroGradients()
-        let rng = Self.dropoutRandom(seed: seed, epoch: epoch, step: step)
-        var context = ForwardContext(training: true, rng: rng)
+        let start = trainingContext(batch, epoch: epoch, step: step)
+        var context = start
         let y = forward(x, context: &context)
         try checkTargets(batch, prediction: y)
         let (value, gradient) = loss.evaluate(prediction: y, target: batch.y)
-        if !value.isFinite { throw diagnoseNonFiniteLoss(x, rng: rng, loss: value, epoch: epoch, step: step) }
+        if !value.isFinite { throw diagnoseNonFiniteLoss(x, context: start, loss: value, epoch: epoch, step: step) }
         backward(gradient)
         if let bad = firstNonFiniteGradientLayer() {
             throw NonFiniteError(epoch: epoch + 1, step: step + 1, loss: value, place: .gradient,
@@ -85,8 +96,10 @@ extension Sequential {
     /// `validationData(epoch)` (at most `validationSteps` batches) and logs `val_` keys.
     /// Keras' `validation_split` is done on the data side: take
     /// `Split.lastFraction(count:fraction:)` of the samples **before** shuffling.
-    /// Determinism: weights from the build seed, dropout from ``dropoutRandom(seed:epoch:step:)``;
-    /// with deterministic data the same seed gives bit-identical weights.
+    /// Determinism: weights from the build seed, dropout masks per sample from
+    /// ``dropoutSeed(seed:epoch:step:)`` and each sample's position (``ForwardContext``); with
+    /// deterministic data the same seed gives bit-identical weights, and a data-parallel run
+    /// (``dataParallel``) draws the same masks whatever its number of ranks.
     /// Resuming: `resumeFrom` continues an interrupted run inside an epoch (``FitPosition``;
     /// it overrides `initialEpoch`); restore the weights and optimizer state first. The returned
     /// history holds only the epochs this call finished.

@@ -83,11 +83,12 @@ public struct NonFiniteEvaluationError: Error, Sendable, CustomStringConvertible
 
 extension Sequential {
     /// Re-runs the forward pass of a step whose loss was not finite, layer by layer, with the
-    /// same dropout stream, and names the first layer whose output holds NaN or infinity.
-    func diagnoseNonFiniteLoss(_ x: Tensor, rng: SeededRandom, loss: Float, epoch: Int, step: Int) -> NonFiniteError {
+    /// same dropout masks (`start`: the step's context before its forward), and names the first
+    /// layer whose output holds NaN or infinity.
+    func diagnoseNonFiniteLoss(_ x: Tensor, context start: ForwardContext, loss: Float, epoch: Int, step: Int) -> NonFiniteError {
         var error = NonFiniteError(epoch: epoch + 1, step: step + 1, loss: loss, place: .loss, layer: nil)
         if !Self.allFinite(x.data) { error.place = .input; return error }
-        var context = ForwardContext(training: true, rng: rng)
+        var context = start
         var h = x
         for layer in layers {
             h = layer.forward(h, context: &context)

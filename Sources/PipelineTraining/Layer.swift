@@ -21,11 +21,48 @@ public final class Parameter: @unchecked Sendable {
 }
 
 /// What a layer's forward pass may use besides its input: the training flag (dropout on or
-/// off) and the random stream for dropout masks.
+/// off) and where dropout masks come from.
+///
+/// ```swift
+/// var ctx = ForwardContext(training: true, maskSeed: Sequential.dropoutSeed(seed: 42, epoch: 0, step: 7),
+///                          firstSample: batch.sampleOffset)
+/// let y = model.forward(x, context: &ctx)
+/// ```
+///
+/// Dropout masks are per SAMPLE: each layer that draws masks in training takes the next draw
+/// index (``nextMaskDraw()``; layers draw in their fixed order within a forward pass, a
+/// `Bidirectional` forward direction before its backward one), and row `i` of its masks comes
+/// from the stream of sample `firstSample + i` (``DropoutStreams``). So a sample's masks do not
+/// depend on the batch size or on how a batch is split over ranks or threads: a data-parallel
+/// job gives the same masks whatever its number of ranks. A layer that draws nothing (inference,
+/// rate 0) takes no index. Cost: one generator seeding per row and mask-drawing layer, plus one
+/// draw per mask value. Reuse a context for one forward pass only (copy it to replay one).
 public struct ForwardContext {
     public var training: Bool
-    public var rng: SeededRandom
-    public init(training: Bool, rng: SeededRandom) { self.training = training; self.rng = rng }
+    /// The seed of this forward pass's dropout streams (``Sequential/dropoutSeed(seed:epoch:step:)``
+    /// in `fit`: from the run seed, the epoch and the step).
+    public var maskSeed: UInt64
+    /// The position in its epoch's order of the batch's first sample (`Batch.sampleOffset`).
+    public var firstSample: Int
+    /// Mask draws taken so far in this forward pass: the index of the next one.
+    public var maskDraws = 0
+
+    public init(training: Bool, maskSeed: UInt64, firstSample: Int = 0) {
+        self.training = training; self.maskSeed = maskSeed; self.firstSample = firstSample
+    }
+
+    /// A context whose mask seed is `rng`'s next value and whose batch starts at sample 0
+    /// (tests and benchmarks).
+    public init(training: Bool, rng: SeededRandom) {
+        var r = rng
+        self.init(training: training, maskSeed: r.next())
+    }
+
+    /// The per-sample streams of the next mask draw of this forward pass.
+    public mutating func nextMaskDraw() -> DropoutStreams {
+        defer { maskDraws += 1 }
+        return DropoutStreams(maskSeed: maskSeed, draw: maskDraws, firstSample: firstSample)
+    }
 }
 
 /// One layer of a `Sequential` model. Shape legend used in every layer file:

@@ -136,14 +136,16 @@ public final class Recurrent<Cell: RecurrentCell>: RecurrentLayer {
 
     // MARK: the plain path
 
-    /// This batch's dropout masks from the step's stream (none at inference).
+    /// This batch's dropout masks, per sample, from the context's next mask draw (none, and no
+    /// draw taken, at inference or without dropout).
     func drawMasks(batch b: Int, context: inout ForwardContext) -> RecurrentDropout {
         let (mi, mr) = RecurrentDropout.counts(gates: gates, dropout: dropout < 1 ? dropout : 0,
                                                recurrentDropout: recurrentDropout < 1 ? recurrentDropout : 0,
                                                training: context.training)
         var m = RecurrentDropout()
+        guard mi + mr > 0 else { return m }
         m.draw(inputCount: mi, recurrentCount: mr, batch: b, features: inputFeatures, units: units,
-               dropout: dropout, recurrentDropout: recurrentDropout, rng: &context.rng)
+               dropout: dropout, recurrentDropout: recurrentDropout, streams: context.nextMaskDraw())
         return m
     }
 

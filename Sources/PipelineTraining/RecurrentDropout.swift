@@ -7,7 +7,7 @@ import CKernels
 /// ```swift
 /// var masks = RecurrentDropout()
 /// masks.draw(inputCount: 4, recurrentCount: 4, batch: 128, features: 32, units: 32,
-///            dropout: 0.2, recurrentDropout: 0.2, rng: &ctx.rng)
+///            dropout: 0.2, recurrentDropout: 0.2, streams: ctx.nextMaskDraw())
 /// ```
 ///
 /// Semantics: each mask is `[B, width]` of `0` or `1/(1−rate)` (inverted dropout, keep
@@ -15,7 +15,13 @@ import CKernels
 /// GRU switch to `implementation=1`, drawing one input mask and one recurrent mask **per gate**
 /// (4 for LSTM, 3 for GRU); with only `dropout > 0` a single input mask is shared by all
 /// gates; SimpleRNN always uses one of each. No masks at inference (`training == false`).
-/// Draw order: input masks, then recurrent masks, row-major. Cost: one draw per element.
+/// Per sample: a layer's masks are one draw of the context (``ForwardContext/nextMaskDraw()``)
+/// and sample row `i` takes all its mask rows from ITS stream (``DropoutStreams/random(row:)``),
+/// in this order: input mask rows `g = 0..<inputCount` (`F` values each), then recurrent mask
+/// rows `g = 0..<recurrentCount` (`H` values each). So a sample's masks do not depend on the
+/// batch size or on how the batch is split (``rows(_:batch:features:units:)``, data-parallel
+/// ranks). Layout: mask `g` is rows `g·B ..< (g+1)·B` of its array.
+/// Cost: one draw per element, one generator seeding per row.
 struct RecurrentDropout {
     /// Input masks, each `[B, F]`, concatenated (count 0, 1 or k).
     var input: [Float] = []
@@ -32,18 +38,31 @@ struct RecurrentDropout {
     }
 
     mutating func draw(inputCount: Int, recurrentCount: Int, batch: Int, features: Int, units: Int,
-                       dropout: Float, recurrentDropout: Float, rng: inout SeededRandom) {
+                       dropout: Float, recurrentDropout: Float, streams: DropoutStreams) {
         self.inputCount = inputCount
         self.recurrentCount = recurrentCount
-        input = Self.masks(count: inputCount * batch * features, rate: dropout, rng: &rng)
-        recurrent = Self.masks(count: recurrentCount * batch * units, rate: recurrentDropout, rng: &rng)
+        input = [Float](repeating: 0, count: inputCount * batch * features)
+        recurrent = [Float](repeating: 0, count: recurrentCount * batch * units)
+        guard inputCount * features + recurrentCount * units > 0 else { return }
+        input.withUnsafeMutableBufferPointer { inp in
+            recurrent.withUnsafeMutableBufferPointer { rec in
+                for i in 0..<batch {
+                    var rng = streams.random(row: i)
+                    for g in 0..<inputCount where features > 0 {
+                        DropoutStreams.fill(inp.baseAddress! + (g * batch + i) * features, count: features, rate: dropout, rng: &rng)
+                    }
+                    for g in 0..<recurrentCount where units > 0 {
+                        DropoutStreams.fill(rec.baseAddress! + (g * batch + i) * units, count: units, rate: recurrentDropout, rng: &rng)
+                    }
+                }
+            }
+        }
     }
 
     static func masks(count: Int, rate: Float, rng: inout SeededRandom) -> [Float] {
         guard count > 0 else { return [] }
-        let scale = 1 / (1 - rate)
         var m = [Float](repeating: 0, count: count)
-        for i in 0..<count where rng.nextFloat() >= rate { m[i] = scale }
+        m.withUnsafeMutableBufferPointer { DropoutStreams.fill($0.baseAddress!, count: count, rate: rate, rng: &rng) }
         return m
     }
 
