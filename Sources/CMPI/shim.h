@@ -18,3 +18,13 @@ static inline int cmpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
 /// Makes errors on MPI_COMM_WORLD return codes instead of aborting inside the library, so the
 /// failing call can be named before the job is aborted.
 static inline void cmpi_errors_return(void) { MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN); }
+/// The number of ranks of MPI_COMM_WORLD on this rank's node (shared-memory domain), or 1 when
+/// it cannot be told. Collective over MPI_COMM_WORLD.
+static inline int cmpi_local_size(void) {
+    MPI_Comm node;
+    int n = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS) return 1;
+    MPI_Comm_size(node, &n);
+    MPI_Comm_free(&node);
+    return n;
+}

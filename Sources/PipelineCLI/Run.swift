@@ -37,6 +37,7 @@ struct Run: AsyncParsableCommand {
             }
         }
         ProcessTuning.applyForTraining()   // the heap policy from the first step, one OpenBLAS thread
+        ProcessTuning.trainingThreads = spec.train?.threads ?? 2
         let runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
         let stop = StopRequest()
         let dir = resume ?? spec.outputDir

@@ -31,6 +31,9 @@ extension Run {
             }
             let spec = try options.load()
             ProcessTuning.applyForTraining()
+            // Ranks sharing a node's cores: one thread each unless every rank still has two cores.
+            ProcessTuning.trainingThreads = spec.train?.threads
+                ?? ProcessTuning.threadsPerRank(localRanks: job.localSize, cores: ProcessInfo.processInfo.activeProcessorCount)
             var runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
             runner.dataParallel = job
             if job.rank == 0 { options.logger("MPI job: \(job.size) ranks; rank 0 writes \(resume ?? spec.outputDir)") }
@@ -40,7 +43,18 @@ extension Run {
                               resumeCommand: Interrupt.resumeCommand(arguments: CommandLine.arguments, runDir: dir))
             try DistributedRun.injectedFailure(rank: job.rank)
             let result = try await runner.run(resume: resume, overwrite: job.rank == 0 ? overwrite : true, stop: stop)
-            if job.rank == 0 { Console.output(options.json ? result.json.text + "\n" : result.summary + "\n") }
+            if job.rank == 0 {
+                Console.output(options.json ? result.json.text + "\n" : result.summary + "\n")
+                let t = job.traffic
+                if t.calls > 0 {
+                    let average = Double(t.bytes) / Double(t.calls)
+                    let size = average >= 1e6 ? String(format: "%.2f MB", average / 1e6) : String(format: "%.1f kB", average / 1e3)
+                    options.logger("MPI: \(t.calls) allreduces on rank 0, \(size) and "
+                                   + String(format: "%.2f ms each on average (%.2f s in all, waiting for other ranks included); ",
+                                            t.seconds / Double(t.calls) * 1e3, t.seconds)
+                                   + "\(ProcessTuning.trainingThreads) thread\(ProcessTuning.trainingThreads == 1 ? "" : "s") per rank")
+                }
+            }
             DistributedRun.remove(scratch)
             job.finish()
             Foundation.exit(0)

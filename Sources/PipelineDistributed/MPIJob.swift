@@ -42,19 +42,42 @@ public final class MPIJob: DataParallel, @unchecked Sendable {
         }
         var r: Int32 = 0, n: Int32 = 0
         MPI_Comm_rank(cmpi_comm_world(), &r); MPI_Comm_size(cmpi_comm_world(), &n)
-        return MPIJob(rank: Int(r), size: Int(n))
+        return MPIJob(rank: Int(r), size: Int(n), localSize: Int(cmpi_local_size()))
     }
 
-    private init(rank: Int, size: Int) { self.rank = rank; self.size = size }
+    /// The number of ranks of this job on this rank's node (`MPI_Comm_split_type` shared
+    /// memory), for choosing threads per rank.
+    public let localSize: Int
+
+    private init(rank: Int, size: Int, localSize: Int) { self.rank = rank; self.size = size; self.localSize = max(1, localSize) }
+
+    /// What the sums cost on this rank so far: calls, bytes reduced, seconds inside
+    /// `MPI_Allreduce` (waiting for slower ranks included).
+    public struct Traffic: Sendable {
+        public var calls = 0
+        public var bytes = 0
+        public var seconds = 0.0
+    }
+    public private(set) var traffic = Traffic()
 
     public func sum(_ values: UnsafeMutableBufferPointer<Float>) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
         try check(MPI_Allreduce(cmpi_in_place(), values.baseAddress, Int32(values.count), cmpi_float(), cmpi_sum(), cmpi_comm_world()),
                   "MPI_Allreduce of \(values.count) floats")
+        count(bytes: values.count * 4, since: start)
     }
 
     public func sum(_ values: UnsafeMutableBufferPointer<Double>) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
         try check(MPI_Allreduce(cmpi_in_place(), values.baseAddress, Int32(values.count), cmpi_double(), cmpi_sum(), cmpi_comm_world()),
                   "MPI_Allreduce of \(values.count) doubles")
+        count(bytes: values.count * 8, since: start)
+    }
+
+    private func count(bytes: Int, since start: UInt64) {
+        traffic.calls += 1
+        traffic.bytes += bytes
+        traffic.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     public func agree(_ value: UInt64) throws -> Bool {

@@ -78,9 +78,13 @@ public struct TrainSpec: Sendable, Equatable {
     public var checkpoint: Checkpoint
     public var checkpointEverySteps: Int?
     public var onNonFinite: NonFinitePolicy
+    /// `threads`: a training step's threads, 1 or 2 (`ProcessTuning.trainingThreads`); nil is
+    /// `auto` (the default): 2, or under `mpirun` 1 when the node has fewer than 2 cores per
+    /// local rank. Results do not depend on it.
+    public var threads: Int?
 
     static let keys = ["epochs", "batch_size", "optimizer", "loss", "metrics", "validation_split", "steps_per_epoch",
-                       "validation_steps", "shuffle", "prefetch", "early_stopping", "checkpoint", "checkpoint_every_steps", "on_non_finite"]
+                       "validation_steps", "shuffle", "prefetch", "early_stopping", "checkpoint", "checkpoint_every_steps", "on_non_finite", "threads"]
 
     init(_ m: SpecMap?, defaultLoss: Loss, defaultMetrics: [Metric], defaultValidationSplit: Double?) throws {
         epochs = try m?.int("epochs", default: 10, min: 1) ?? 10
@@ -123,6 +127,9 @@ public struct TrainSpec: Sendable, Equatable {
         validationSteps = try m?.int("validation_steps", min: 1)
         shuffle = try m?.bool("shuffle", default: true) ?? true
         prefetch = try m?.int("prefetch", default: 2, min: 1, max: 64) ?? 2
+        if let m, m.node("threads") != nil, (try? m.string("threads")) != "auto" {
+            threads = try m.int("threads", min: 1, max: 2)
+        }
         if let e = try m?.map("early_stopping", allowed: ["monitor", "patience", "mode", "restore_best_weights"]) {
             earlyStopping = EarlyStopping(monitor: try e.string("monitor", default: "val_loss"),
                                           patience: try e.int("patience", default: 2, min: 0),
@@ -161,6 +168,6 @@ public struct TrainSpec: Sendable, Equatable {
                        ("restore_best_weights", Y.bool(e.restoreBestWeights))]) }),
             ("checkpoint", Y.str(checkpoint.rawValue)), ("checkpoint_every_steps", Y.opt(checkpointEverySteps, Y.int)),
             ("on_non_finite", Y.str(onNonFinite.rawValue)),
-        ])
+        ] + (threads.map { [("threads", Y.int($0))] } ?? []))   // only when set: older specs resolve to the same text
     }
 }

@@ -38,4 +38,21 @@ public enum ProcessTuning {
         StepMemory.retainFromFirstStep()
         Gemm.pinSingleThread()
     }
+
+    /// Threads a training step uses: 2 (the default: the layers split a step's work into two
+    /// halves on two threads) or 1 (the same halves, one after the other on the calling thread).
+    /// Results are bit-identical for 1 and 2; only speed differs. One thread per process is for
+    /// several processes per node (MPI ranks) that would otherwise run 2 threads each on the
+    /// same cores. Process-wide; set it before training, not during a step.
+    public static var trainingThreads: Int {
+        get { ParallelPair.twoThreads.load(ordering: .relaxed) ? 2 : 1 }
+        set { ParallelPair.twoThreads.store(newValue >= 2, ordering: .relaxed) }
+    }
+
+    /// `trainingThreads` for a process of an MPI job with `localRanks` ranks on a node of `cores`
+    /// cores: 2 when every rank on the node still has 2 cores (`cores / localRanks >= 2`), else 1.
+    /// Outside a job (`localRanks` 1) on 2 or more cores: 2.
+    public static func threadsPerRank(localRanks: Int, cores: Int) -> Int {
+        cores / max(1, localRanks) >= 2 ? 2 : 1
+    }
 }

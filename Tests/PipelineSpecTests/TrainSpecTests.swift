@@ -21,6 +21,8 @@ import PipelineTraining
                     expected: ["train.optimizer", "must be one of rmsprop, adam, sgd", "did you mean 'adam'?"]),
         InvalidSpec(label: "prefetch too deep", yaml: minimalText.replacingOccurrences(of: "epochs: 2", with: "epochs: 2, prefetch: 65"),
                     expected: ["train.prefetch", "must be <= 64", "'65'"]),
+        InvalidSpec(label: "three threads", yaml: minimalText.replacingOccurrences(of: "epochs: 2", with: "epochs: 2, threads: 3"),
+                    expected: ["train.threads", "must be <= 2", "'3'"]),
     ]
 
     @Test(arguments: cases)
@@ -33,6 +35,16 @@ import PipelineTraining
         #expect(s.train?.optimizer.rho == 0.9 && s.train?.optimizer.epsilon == 1e-7)
         #expect(s.train?.loss == .binary_crossentropy && s.train?.metrics == [.acc])
         #expect(s.train?.validationSplit == 0.2)
+    }
+
+    /// `threads: auto` (the default) is nil and leaves the resolved spec's text as before; 1 is kept.
+    @Test func threadsAutoOrOneOrTwo() throws {
+        let auto = try PipelineSpec.parse(minimalText.replacingOccurrences(of: "epochs: 2", with: "epochs: 2, threads: auto"), file: "t.yaml")
+        let plain = try PipelineSpec.parse(minimalText, file: "t.yaml")
+        #expect(auto.train?.threads == nil && plain.train?.threads == nil && auto.yaml == plain.yaml)
+        let one = try PipelineSpec.parse(minimalText.replacingOccurrences(of: "epochs: 2", with: "epochs: 2, threads: 1"), file: "t.yaml")
+        #expect(one.train?.threads == 1 && one.yaml.contains("threads: 1"))
+        #expect(try PipelineSpec.parse(one.yaml, file: "t.yaml").train?.threads == 1)
     }
 
     /// A timeseries trains on MAE with no validation split (its ranges give the validation rows).
