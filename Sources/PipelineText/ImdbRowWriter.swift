@@ -39,18 +39,22 @@ struct RowWriter {
         }
         for pair in stride(from: 0, to: chunks.count, by: 2) {
             let second = pair + 1 < chunks.count ? chunks[pair + 1] : nil
+            // Each thread writes only its own variable (one array written from both threads at
+            // once lost counts: copy-on-write is not thread-safe); read after `wait()`.
             var stats = [(tokens: 0, truncated: 0), (tokens: 0, truncated: 0)]
+            var helperStats = (tokens: 0, truncated: 0)
             var failure: (any Error)?
             let (mine, helpers) = encoders
             if let second {
                 helper.submit {
-                    do { stats[1] = try helpers.fill(rows[second], into: b1, maxlen: maxlen) } catch { failure = error }
+                    do { helperStats = try helpers.fill(rows[second], into: b1, maxlen: maxlen) } catch { failure = error }
                 }
             }
             do {
                 defer { helper.wait() }
                 stats[0] = try mine.fill(rows[chunks[pair]], into: b0, maxlen: maxlen)
             }
+            stats[1] = helperStats
             if let failure { throw failure }
             for (k, range) in [chunks[pair], second].enumerated() {
                 guard let range else { continue }
