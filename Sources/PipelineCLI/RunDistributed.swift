@@ -36,6 +36,9 @@ extension Run {
                 ?? ProcessTuning.threadsPerRank(localRanks: job.localSize, cores: ProcessInfo.processInfo.activeProcessorCount)
             var runner = PipelineRunner(spec: spec, progress: options.progress, log: options.logger)
             runner.dataParallel = job
+            // A sharded source: the ranks prepare it together, each reading its own shards, into
+            // one cache entry (the cache on storage every rank sees); otherwise each rank prepares alone.
+            if !spec.source.shards.isEmpty { runner.collective = job }
             if job.rank == 0 { options.logger("MPI job: \(job.size) ranks; rank 0 writes \(resume ?? spec.outputDir)") }
             let stop = StopRequest()
             let dir = resume ?? spec.outputDir

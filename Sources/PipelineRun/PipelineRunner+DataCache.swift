@@ -76,6 +76,9 @@ extension PipelineRunner {
     /// so the run's manifest lists them).
     func preparedData<R>(runDir: String, resuming: Bool,
                          prepare: (String) async throws -> R) async throws -> (folder: String, prepared: R?) {
+        if let collective, collective.size > 1 {   // ranks preparing shards together (PipelineRunner+DataCacheTogether.swift)
+            return try await preparedDataTogether(collective, runDir: runDir, resuming: resuming, prepare: prepare)
+        }
         let runData = runDir + "/data"
         let cache = PreparedDataCache(cacheDir: spec.source.expandedCacheDir)
         let fm = FileManager.default
