@@ -33,7 +33,7 @@ extension PipelineRunner {
     /// shard is apart from the output folder, prepares the folder and lists every shard file
     /// name in its output manifest (the other ranks' files included, so `--overwrite` may
     /// remove them later), then all ranks meet and prepare.
-    func prepareSharded(overwrite: Bool) async throws -> RunResult {
+    func prepareSharded(overwrite: Bool, lock: inout OutputFolder.Lock?) async throws -> RunResult {
         let collective = self.collective ?? SingleProcess()
         if collective.rank == 0 {
             for o in shardOpeners where !o.isRemote {
@@ -44,6 +44,7 @@ extension PipelineRunner {
                 ReviewSplit.allCases.flatMap { s in ["x", "y"].map { ShardManifest.fileName($0, split: s, shard: k) } }
             }
             try OutputManifest.adopt(root: spec.outputDir, files: (try OutputFolder.readManifest(spec.outputDir) ?? []) + names)
+            if lock?.isHeld == false { lock = try OutputFolder.Lock(spec.outputDir) }   // the folder exists now
         }
         try collective.barrier()
         return try await prepareData()

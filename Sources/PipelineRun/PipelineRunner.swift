@@ -42,10 +42,15 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Runs the data stages only and writes NumPy files and JSON metadata into the output folder.
+    /// The output folder is locked while it is written (``OutputFolder/Lock``; under `mpirun`,
+    /// by rank 0 for the whole job).
     public func prepare(overwrite: Bool = false) async throws -> RunResult {
-        if !spec.source.shards.isEmpty { return try await prepareSharded(overwrite: overwrite) }
+        var lock = (collective?.rank ?? 0) == 0 ? try OutputFolder.Lock(spec.outputDir) : nil
+        defer { lock?.release() }
+        if !spec.source.shards.isEmpty { return try await prepareSharded(overwrite: overwrite, lock: &lock) }
         try OutputFolder.prepare(spec.outputDir, overwrite: overwrite, source: spec.source.url.isEmpty ? nil : opener.location,
                                  cacheDir: spec.source.expandedCacheDir)
+        if lock?.isHeld == false { lock = try OutputFolder.Lock(spec.outputDir) }
         return try await prepareData()
     }
 
