@@ -31,6 +31,16 @@ struct DistributedRunTests {
             for (u, v) in zip(x, y) { worst = max(worst, abs(u - v)) }
         }
         #expect(worst <= 1e-5, "largest weight difference \(worst)")
+        // The metrics too (summed across ranks inside the step's one allreduce, as Float).
+        func history(_ dir: String) throws -> [String: [Double]] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/history.json"))
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]).compactMapValues { $0 as? [Double] }
+        }
+        let h1 = try history(root + "/plain"), h2 = try history(root + "/np2")
+        for key in ["loss", "mae", "val_loss", "val_mae"] {
+            let a = h1[key] ?? [], b = h2[key] ?? []
+            #expect(a.count == 2 && b.count == 2 && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "\(key): \(a) vs \(b)")
+        }
 
         // The same N twice: bit-identical.
         let again = try MPI.run(2, ["run", Self.spec, "--output", root + "/np2-again", "--quiet"], tmp: root + "/tmp")
