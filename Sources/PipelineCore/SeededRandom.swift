@@ -38,7 +38,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
         return h
     }
 
-    static func splitMix64(_ x: inout UInt64) -> UInt64 {
+    /// One SplitMix64 step: advances `x` and returns a bijective mix of it (every bit of the
+    /// input affects every bit of the output). The seeding step of this generator, also used to
+    /// derive independent streams from keys (PipelineTraining's `DropoutStreams`).
+    @inline(__always)
+    public static func splitMix64(_ x: inout UInt64) -> UInt64 {
         x = x &+ 0x9E37_79B9_7F4A_7C15
         var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -90,18 +90,26 @@ extension PipelineRunner {
                                                                       toolVersion: ToolInfo.version))
         result.skippedEntries = skipped.skipped
         for line in SourceOpener.skipWarnings(result.skippedEntries, source: names.joined(separator: ", ")) { log(line) }
-        if tokenizer.badRows > 0 {
-            log("warning: skipped \(tokenizer.badRows) bad row\(tokenizer.badRows == 1 ? "" : "s") (text.on_bad_row: skip), e.g.")
-            for e in tokenizer.badRowExamples { log("  \(e)") }
-        }
-        if tokenizer.textsCut > 0 {
-            log("warning: \(tokenizer.textsCut) text\(tokenizer.textsCut == 1 ? "" : "s") longer than text.max_text_bytes \(lo.maxTextBytes) cut to it")
-        }
-        if tokenizer.ignoredFiles > 0 {
-            log("note: \(tokenizer.ignoredFiles) file\(tokenizer.ignoredFiles == 1 ? "" : "s") outside the class folders ignored")
-        }
-        if result.tokensCut > 0 { log("warning: " + result.dataWarnings(maxTokenBytes: t.maxTokenBytes)[0]) }
+        logTextWarnings(badRows: tokenizer.badRows, examples: tokenizer.badRowExamples, textsCut: tokenizer.textsCut,
+                        maxTextBytes: lo.maxTextBytes, ignoredFiles: tokenizer.ignoredFiles, result: result, maxTokenBytes: t.maxTokenBytes)
         return result
+    }
+
+    /// The warnings of a labelled-text preparation: bad rows skipped (with examples), texts cut
+    /// to `text.max_text_bytes`, files outside the class folders, words cut.
+    func logTextWarnings(badRows: Int, examples: [String], textsCut: Int, maxTextBytes: Int, ignoredFiles: Int,
+                         result: ImdbPreparationResult, maxTokenBytes: Int) {
+        if badRows > 0 {
+            log("warning: skipped \(badRows) bad row\(badRows == 1 ? "" : "s") (text.on_bad_row: skip), e.g.")
+            for e in examples { log("  \(e)") }
+        }
+        if textsCut > 0 {
+            log("warning: \(textsCut) text\(textsCut == 1 ? "" : "s") longer than text.max_text_bytes \(maxTextBytes) cut to it")
+        }
+        if ignoredFiles > 0 {
+            log("note: \(ignoredFiles) file\(ignoredFiles == 1 ? "" : "s") outside the class folders ignored")
+        }
+        if result.tokensCut > 0 { log("warning: " + result.dataWarnings(maxTokenBytes: maxTokenBytes)[0]) }
     }
 }
 

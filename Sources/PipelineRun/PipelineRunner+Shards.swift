@@ -100,17 +100,8 @@ extension PipelineRunner {
         result.skippedEntries = skipped.skipped
         for line in SourceOpener.skipWarnings(result.skippedEntries, source: mine.map { openers[$0].displayName }.joined(separator: ", ")) { log(line) }
         if collective.rank == 0 {
-            if tokenization.badRows > 0 {
-                log("warning: skipped \(tokenization.badRows) bad row\(tokenization.badRows == 1 ? "" : "s") (text.on_bad_row: skip), e.g.")
-                for e in tokenization.badRowExamples { log("  \(e)") }
-            }
-            if tokenization.textsCut > 0 {
-                log("warning: \(tokenization.textsCut) text\(tokenization.textsCut == 1 ? "" : "s") longer than text.max_text_bytes \(lo.maxTextBytes) cut to it")
-            }
-            if tokenization.ignoredFiles > 0 {
-                log("note: \(tokenization.ignoredFiles) file\(tokenization.ignoredFiles == 1 ? "" : "s") outside the class folders ignored")
-            }
-            if result.tokensCut > 0 { log("warning: " + result.dataWarnings(maxTokenBytes: t.maxTokenBytes)[0]) }
+            logTextWarnings(badRows: tokenization.badRows, examples: tokenization.badRowExamples, textsCut: tokenization.textsCut,
+                            maxTextBytes: lo.maxTextBytes, ignoredFiles: tokenization.ignoredFiles, result: result, maxTokenBytes: t.maxTokenBytes)
         }
         return result
     }

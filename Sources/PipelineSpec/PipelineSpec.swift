@@ -69,7 +69,7 @@ public struct PipelineSpec: Sendable, Equatable {
 
     /// Reads and decodes a spec file. I/O failures throw ``IOFailure``; spec mistakes ``InputError``.
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> PipelineSpec {
-        guard let data = FileBytes.read(path) else {
+        guard let data = try? WholeFile.read(path) else {
             throw InputError("cannot read the spec file", at: SourceLocation(file: path), hint: "check the path")
         }
         return try parse(SpecBytes.text(data, file: path), file: path, overrides: overrides)
@@ -174,21 +174,6 @@ public struct PipelineSpec: Sendable, Equatable {
     }
 }
 
-/// Whole-file reads without Foundation's Data bridging cost.
-enum FileBytes {
-    static func read(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n > 0 { out.append(contentsOf: buf[0..<n]) }
-            if n < buf.count { break }
-        }
-        return ferror(f) == 0 ? out : nil
-    }
-}
 
 #if canImport(Glibc)
 import Glibc

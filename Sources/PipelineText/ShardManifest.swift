@@ -90,21 +90,8 @@ public struct ShardManifest: Sendable, Equatable {
     }
 }
 
-/// The bytes of a small file (at most 64 MiB), nil when it does not exist.
+/// The bytes of a shard manifest (at most 64 MiB), nil when it does not exist.
 func readSmallFile(_ path: String) throws -> [UInt8]? {
-    guard let f = fopen(path, "rb") else {
-        if errno == ENOENT { return nil }
-        throw IOFailure("cannot open: \(String(cString: strerror(errno)))", path: path)
-    }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n > 0 { out.append(contentsOf: buf[0..<n]) }
-        if out.count > 64 << 20 { throw IOFailure("larger than 64 MiB: not a shard manifest", path: path) }
-        if n < buf.count { break }
-    }
-    if ferror(f) != 0 { throw IOFailure("cannot read", path: path) }
-    return out
+    guard access(path, F_OK) == 0 else { return nil }
+    return try WholeFile.read(path, limit: 64 << 20, what: "a shard manifest")
 }

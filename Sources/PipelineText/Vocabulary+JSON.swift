@@ -56,7 +56,7 @@ extension Vocabulary {
     /// tokenizes exactly as training did. Fails with ``IOFailure`` (unreadable file) or
     /// ``InputError`` naming the path and field (malformed JSON, unknown setting, hash mismatch).
     public static func load(from path: String) throws -> Vocabulary {
-        let bytes = try readWholeFile(path)
+        let bytes = try WholeFile.read(path, hint: "check the path")
         let loc = SourceLocation(file: path)
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch {
@@ -118,20 +118,3 @@ extension Vocabulary {
     }
 }
 
-/// The whole content of a file. Fails with ``IOFailure`` naming the path.
-func readWholeFile(_ path: String) throws -> [UInt8] {
-    guard let fp = fopen(path, "rb") else {
-        throw IOFailure("cannot open: \(String(cString: strerror(errno)))", path: path, hint: "check the path")
-    }
-    defer { fclose(fp) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, fp)
-        if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count {
-            if ferror(fp) != 0 { throw IOFailure("read failed", path: path) }
-            return out
-        }
-    }
-}

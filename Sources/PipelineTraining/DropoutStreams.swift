@@ -36,15 +36,9 @@ public struct DropoutStreams: Sendable, Equatable {
         return SeededRandom(seed: Self.mix(&key))
     }
 
-    /// One SplitMix64 step (as `SeededRandom`'s seeding): a bijection of `x` that mixes every bit.
+    /// One SplitMix64 step (``SeededRandom/splitMix64(_:)``, the generator's own seeding).
     @inline(__always)
-    static func mix(_ x: inout UInt64) -> UInt64 {
-        x = x &+ 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: inout UInt64) -> UInt64 { SeededRandom.splitMix64(&x) }
 
     /// Fills `values[0..<count]` with inverted-dropout mask values (`0` with probability `rate`,
     /// else `1/(1−rate)`), one draw of `rng` each, in order.

@@ -6,7 +6,7 @@ import Testing
 @Suite struct TokenizedReviewsTests {
     static let entries = ImdbPreparationTests.entries
 
-    static func bytes(_ dir: String, _ name: String) throws -> [UInt8] { try readWholeFile(dir + "/" + name) }
+    static func bytes(_ dir: String, _ name: String) throws -> [UInt8] { try WholeFile.read(dir + "/" + name) }
 
     /// The stages, composed by hand, write what `prepareImdb` writes, byte for byte; and the rows
     /// match the in-memory path (EncodedDataset(reviews:vocabulary:)) in the seeded order.
