@@ -289,7 +289,7 @@ final class ArchiveWorker: @unchecked Sendable {
             case .item(let chunk):
                 pending = chunk; pendingOffset = 0   // an empty chunk is skipped: 0 would mean end of input
             case .end:
-                if input.cancelled { return -1 }
+                if input.isCancelled { return -1 }
                 inputEnded = true
                 return 0
             case .failed(let error):

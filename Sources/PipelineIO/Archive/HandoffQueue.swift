@@ -19,7 +19,7 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     private var head = 0
     private var finished = false
     private var failure: (any Error)?
-    private(set) var cancelled = false
+    private var cancelled = false
     private var waitingConsumer: CheckedContinuation<Void, Never>?
     private var waitingProducer: CheckedContinuation<Void, Never>?
     private let maxWeight: Int
@@ -29,6 +29,14 @@ final class HandoffQueue<T: Sendable>: @unchecked Sendable {
     init(capacity: Int, maxWeight: Int = .max, weigh: (@Sendable (T) -> Int)? = nil) {
         precondition(capacity > 0)
         self.capacity = capacity; self.maxWeight = maxWeight; self.weigh = weigh
+    }
+
+    /// Whether ``cancel()`` was called; read under the lock, since another thread may be
+    /// cancelling (an unlocked read of the flag was a data race, reported by ThreadSanitizer).
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
     }
 
     private var count: Int { items.count - head }
