@@ -20,13 +20,7 @@ extension PipelineRunner {
     /// - the tool version (``ToolInfo``).
     /// Cost: one `stat` per source file (a folder source: one per file in it).
     func dataCacheKey() -> String? {
-        var s = spec
-        s.name = ""; s.model = nil; s.train = nil; s.outputDir = ""; s.source.cacheDir = ""
-        var parts = [ToolInfo.name + " " + ToolInfo.version, s.yaml]
-        switch spec.task {
-        case .text(let t): parts.append("label_mode \(labelMode(t).rawValue), loss \(spec.train?.loss.rawValue ?? "-")")
-        case .timeseries: parts.append("batch_size \(spec.train?.batchSize ?? 128), steps_per_epoch \(spec.train?.stepsPerEpoch ?? 500)")
-        }
+        var parts = [ToolInfo.name + " " + ToolInfo.version] + dataSections
         for (split, o) in splitOpeners {
             guard let id = Self.sourceIdentity(o) else { return nil }
             parts.append("source \(split?.rawValue ?? "-") \(id)")
@@ -36,6 +30,20 @@ extension PipelineRunner {
             parts.append("shard \(k) \(id)")
         }
         return PreparedDataCache.key(parts: parts)
+    }
+
+    /// What of the spec can change the prepared bytes, as text: the resolved YAML of its data
+    /// sections (`source` without `cache_dir`, `text` or `timeseries`, `seed`; not `name`,
+    /// `model`, `train` or `output`) and the train values preparation reads (text: the label
+    /// mode and loss; timeseries: batch size and steps per epoch). The cache key and `spec_hash`
+    /// (``specHash``) are built from it.
+    var dataSections: [String] {
+        var s = spec
+        s.name = ""; s.model = nil; s.train = nil; s.outputDir = ""; s.source.cacheDir = ""
+        switch spec.task {
+        case .text(let t): return [s.yaml, "label_mode \(labelMode(t).rawValue), loss \(spec.train?.loss.rawValue ?? "-")"]
+        case .timeseries: return [s.yaml, "batch_size \(spec.train?.batchSize ?? 128), steps_per_epoch \(spec.train?.stepsPerEpoch ?? 500)"]
+        }
     }
 
     static func sourceIdentity(_ o: SourceOpener) -> String? {

@@ -36,9 +36,12 @@ public struct PipelineRunner: Sendable {
 
     var opener: SourceOpener { SourceOpener(spec: spec, progress: progress) }
 
-    /// A stable hash of the resolved spec, recorded beside prepared data and models.
+    /// A stable hash of the spec's data sections (``dataSections``), recorded as `spec_hash` in
+    /// prepared data's `meta.json`: two prepares of the same data into different folders, or
+    /// specs that differ only in `name`, `model`, `output` or the training keys preparation does
+    /// not read, write the same bytes.
     public var specHash: String {
-        String(SeededRandom.stableHash(spec.yaml), radix: 16)
+        String(SeededRandom.stableHash(dataSections.joined(separator: "\n")), radix: 16)
     }
 
     /// Runs the data stages only and writes NumPy files and JSON metadata into the output folder.

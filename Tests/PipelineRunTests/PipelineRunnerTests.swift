@@ -42,6 +42,12 @@ import PipelineSpec
         let h = PipelineRunner(spec: a).specHash
         #expect(!h.isEmpty && h == PipelineRunner(spec: spelt).specHash)
         #expect(h != PipelineRunner(spec: other).specHash)
+        // Not the output folder, the name or the model: only what can change the prepared bytes.
+        var moved = a
+        moved.outputDir = "/elsewhere"; moved.name = "renamed"
+        #expect(PipelineRunner(spec: moved).specHash == h)
+        let seeded = try PipelineSpec.parse("seed: 9\n" + minimal, file: "a.yaml")
+        #expect(PipelineRunner(spec: seeded).specHash != h)
     }
 
     let minimal = "name: h\nsource: {url: x.tar.gz}\ntext: {num_words: 100}\n"
