@@ -63,14 +63,20 @@ extension Run {
             Foundation.exit(0)
         } catch {
             DistributedRun.remove(scratch)
-            if job.rank != 0 { Console.error("rank \(job.rank) of \(job.size): ") }
-            var code: Int32
             if let interrupted = error as? RunInterrupted {
-                Console.error("\(interrupted)\ncontinue with: \(Interrupt.resumeCommand(arguments: CommandLine.arguments, runDir: interrupted.runDir))\n")
-                code = Interrupt.exitCode(interrupted.signal ?? SIGINT)
-            } else {
-                code = PipelineCommand.report(error)
+                // Every rank stopped at the same step (the request rode in the step's allreduce):
+                // wait until rank 0 has written its checkpoint and report, then end normally; an
+                // MPI_Abort here could kill rank 0 mid-write.
+                if job.rank == 0 {
+                    Console.error("\(interrupted)\ncontinue with: \(Interrupt.resumeCommand(arguments: CommandLine.arguments, runDir: interrupted.runDir))\n")
+                }
+                let code = Interrupt.exitCode(interrupted.signal ?? SIGINT)
+                do { try job.barrier() } catch { job.abort(code: code) }
+                job.finish()
+                Foundation.exit(code)
             }
+            if job.rank != 0 { Console.error("rank \(job.rank) of \(job.size): ") }
+            var code = PipelineCommand.report(error)
             if code == 0 { code = 1 }
             job.abort(code: code)
         }

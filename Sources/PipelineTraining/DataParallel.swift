@@ -58,14 +58,16 @@ extension Sequential {
     /// rank holds the gradient of the loss averaged over the GLOBAL batch, applies the same
     /// update and merges the same sums into `means`. One allreduce per step: a network's latency
     /// is paid once per step (the metric sums travel as Float, ~1e-7 relative, accumulated in
-    /// Double over the epoch).
+    /// Double over the epoch). A last slot carries this rank's stop request (`stopRequested`):
+    /// when any rank had one, ``dataParallelStopAgreed`` is set on every rank, and `fit` stops
+    /// all of them before the next step (a rank never stops alone and leaves the others waiting).
     ///
     /// Non-finite values propagate through the sums, so every rank sees the same verdict and
     /// throws the same ``NonFiniteError`` (or skips the same batch). A bad batch (shapes, ids,
     /// targets) throws on the rank holding it only: the job must then be aborted (see
     /// ``DataParallel``). Cost: a copy of the gradients in and out of one buffer per step.
     func dataParallelStep(_ batch: Batch, epoch: Int, step: Int, parallel p: any DataParallel,
-                          means: inout RunningMeans) throws -> Float {
+                          means: inout RunningMeans, stopRequested: Bool = false) throws -> Float {
         try FlushDenormals.scoped {
             guard let optimizer else { preconditionFailure("Sequential '\(name)': compile() before training") }
             StepMemory.applyIfRequested()
@@ -93,10 +95,13 @@ extension Sequential {
             // The flat buffer: every trainable gradient, the scaled loss, then this share's loss
             // and metric sums (as Float: sums over one share of one step, ~1e-7 relative, then
             // accumulated in Double), so a step costs ONE allreduce (one latency, not two).
+            // Last, one slot: 1 when this rank was asked to stop (Ctrl-C, SIGTERM), so every rank
+            // learns of a request any rank got and all stop at the same step boundary.
             let total = trainable.reduce(0) { $0 + $1.grad.count }
             let localSums = local.flattened()
-            if dataParallelBuffer.count != total + 1 + localSums.count {
-                dataParallelBuffer = [Float](repeating: 0, count: total + 1 + localSums.count)
+            let stopSlot = total + 1 + localSums.count
+            if dataParallelBuffer.count != stopSlot + 1 {
+                dataParallelBuffer = [Float](repeating: 0, count: stopSlot + 1)
             }
             var offset = 0
             for p in trainable {
@@ -110,7 +115,9 @@ extension Sequential {
             }
             dataParallelBuffer[total] = scaledLoss
             for (i, v) in localSums.enumerated() { dataParallelBuffer[total + 1 + i] = Float(v) }
+            dataParallelBuffer[stopSlot] = stopRequested ? 1 : 0
             try dataParallelBuffer.withUnsafeMutableBufferPointer { try p.sum($0) }
+            if dataParallelBuffer[stopSlot] > 0 { dataParallelStopAgreed = true }
             let sums = (0..<localSums.count).map { Double(dataParallelBuffer[total + 1 + $0]) }
             let globalLoss = dataParallelBuffer[total]
             if !globalLoss.isFinite {

@@ -135,6 +135,7 @@ extension Sequential {
         precondition(epochs >= 0 && initialEpoch >= 0, "epochs must be >= 0")
         precondition(stepsPerEpoch.map { $0 > 0 } ?? true && validationSteps.map { $0 > 0 } ?? true, "steps must be > 0")
         stopTraining = false
+        dataParallelStopAgreed = false
         var history = History()
         for cb in callbacks { try cb.onTrainBegin(model: self, epochs: epochs) }
         let clock = ContinuousClock()
@@ -150,14 +151,17 @@ extension Sequential {
             var lastSkipped: NonFiniteError?
             try await consume(trainData(epoch), limit: stepsPerEpoch, prefetch: prefetch) { batch in
                 if skip > 0 { skip -= 1; return }   // consumed before the interruption
-                if let stop, stop.isRequested {
+                // Under data parallelism the ranks stop together: at the boundary after the step
+                // whose allreduce carried any rank's request (DataParallel.swift).
+                if let stop, dataParallel == nil ? stop.isRequested : dataParallelStopAgreed {
                     throw FitInterrupted(position: FitPosition(epoch: epoch, step: step, means: mean, skipped: skipped,
                                                                seconds: before + Self.seconds(clock.now - start)),
                                          history: history, signal: stop.signal)
                 }
                 do {
                     if let dataParallel {
-                        _ = try dataParallelStep(batch, epoch: epoch, step: step, parallel: dataParallel, means: &mean)
+                        _ = try dataParallelStep(batch, epoch: epoch, step: step, parallel: dataParallel, means: &mean,
+                                                 stopRequested: stop?.isRequested ?? false)
                     } else {
                         let (value, prediction) = try trainStep(batch, epoch: epoch, step: step)
                         mean.add(loss: value, prediction: prediction, batch: batch)

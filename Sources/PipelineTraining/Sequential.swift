@@ -49,6 +49,10 @@ public final class Sequential {
     public var dataParallel: (any DataParallel)?
     /// The flat gradient buffer summed across ranks, kept between steps.
     var dataParallelBuffer: [Float] = []
+    /// Under ``dataParallel``: some rank asked to stop (its ``StopRequest``) before the last
+    /// step's allreduce, which carried the request to every rank (DataParallel.swift), so all
+    /// stop at the same step boundary.
+    var dataParallelStopAgreed = false
 
     public init(_ layers: [any Layer] = [], name: String = "sequential") {
         self.layers = layers; self.name = name
