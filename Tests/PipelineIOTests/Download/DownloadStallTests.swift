@@ -102,7 +102,7 @@ import Testing
         let (server, cache) = try await setUp()
         try server.serve("small.bin", Array(Self.payload[..<12]))
         let messages = Messages()
-        var o = options(cache, messages, timeout: .seconds(5), retries: 0, sha256: SHA256.hash(data: Array(Self.payload[..<12])).hex)
+        var o = options(cache, messages, timeout: .seconds(30), retries: 0, sha256: SHA256.hash(data: Array(Self.payload[..<12])).hex)
         o.minBytesPerSecond = 0
         o.progress = .bar
         // A byte every 0.4 s: the bar (redrawn at most every 0.1 s) shows partial counts even
@@ -115,7 +115,7 @@ import Testing
         #expect(messages.all.last?.contains("12 B / 12 B") == true && messages.all.last?.contains("done") == true)
 
         let quiet = Messages()
-        var q = options(try TestFiles.temporaryDirectory("cache"), quiet, timeout: .seconds(5), retries: 0, sha256: nil)
+        var q = options(try TestFiles.temporaryDirectory("cache"), quiet, timeout: .seconds(30), retries: 0, sha256: nil)
         q.minBytesPerSecond = 0
         _ = try await DataSource.download(server.url("/drip/small.bin?every=0.05&first=0"), options: q)
         #expect(quiet.all.isEmpty, "\(quiet.all)")
@@ -127,7 +127,9 @@ import Testing
     @Test func resumedDownloadIsVerified() async throws {
         let (server, cache) = try await setUp()
         let messages = Messages()
-        var o = options(cache, messages, timeout: .seconds(5), retries: 0)
+        // A generous stall timeout: this test is about the checksum, and a full parallel test run
+        // (MPI jobs included) once kept the in-process server from sending for 5 s.
+        var o = options(cache, messages, timeout: .seconds(60), retries: 0)
         o.delivery = .stream
         let url = server.url("/ok/data.bin")
         let final = try DataSource.cachePath(for: url, options: o)
