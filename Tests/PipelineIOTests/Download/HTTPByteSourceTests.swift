@@ -9,9 +9,12 @@ import Testing
     static let payload = TestFiles.bytes(300_000, seed: 42)
     static let sha = SHA256.hash(data: payload).hex
 
+    /// A generous read timeout (30 s): these tests count requests, and a stall-timeout retry on a
+    /// machine starved by the full parallel run (MPI jobs included) added one; the timeout tests
+    /// set their own.
     func options(_ cache: String, retries: Int = 3, sha256: String? = HTTPByteSourceTests.sha) -> SourceOptions {
         SourceOptions(checksums: Checksums(sha256: sha256), cacheDirectory: cache, retries: retries,
-                      retryDelay: .milliseconds(10), readTimeout: .seconds(5), chunkSize: 64 << 10, progress: .quiet)
+                      retryDelay: .milliseconds(10), readTimeout: .seconds(30), chunkSize: 64 << 10, progress: .quiet)
     }
 
     func setUp() async throws -> (HTTPTestServer, String) {
