@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec"]),
         .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun", "PipelineSpec"]),
         .testTarget(name: "PipelineKerasTests", dependencies: ["PipelineKeras", "PipelineTraining"]),
+        .testTarget(name: "PipelineDistributedTests", dependencies: ["PipelineDistributed", "PipelineCore"]),
         // Crypto: the fixture pins hash prepared files and weights with a SHA-256 independent of the project's own code.
         .testTarget(name: "PipelineCLITests", dependencies: ["PipelineCLI", .product(name: "Crypto", package: "swift-crypto")]),
     ],

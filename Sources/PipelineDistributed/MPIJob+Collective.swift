@@ -15,6 +15,20 @@ extension MPIJob: Collective {
         var mine = UInt64(bytes.count)
         try gatherCheck(MPI_Allgather(&mine, 1, cmpi_uint64(), &counts, 1, cmpi_uint64(), cmpi_comm_world()),
                         "MPI_Allgather of the payload sizes")
+        let total = try Self.checkGatherSizes(counts)
+        var sizes = counts.map { Int32($0) }
+        var offsets = [Int32](repeating: 0, count: size)
+        for r in 1..<max(size, 1) { offsets[r] = offsets[r - 1] + sizes[r - 1] }
+        var received = [UInt8](repeating: 0, count: max(Int(total), 1))
+        var send = bytes.isEmpty ? [0] : bytes   // a valid pointer even for an empty payload
+        try gatherCheck(MPI_Allgatherv(&send, Int32(bytes.count), cmpi_byte(), &received, &sizes, &offsets, cmpi_byte(), cmpi_comm_world()),
+                        "MPI_Allgatherv of \(total) bytes")
+        return (0..<size).map { r in Array(received[Int(offsets[r])..<Int(offsets[r]) + Int(sizes[r])]) }
+    }
+
+    /// The total of the ranks' payload sizes; ``IOFailure`` when one of them, or their sum, is
+    /// above MPI's `Int32` counts (2 GiB).
+    static func checkGatherSizes(_ counts: [UInt64]) throws -> UInt64 {
         let total = counts.reduce(0, +)
         let limit = UInt64(Int32.max)
         if let big = counts.firstIndex(where: { $0 > limit }) {
@@ -25,14 +39,7 @@ extension MPIJob: Collective {
             throw IOFailure("the ranks' payloads add up to \(total) bytes, above MPI's 2 GiB limit for one exchange", path: "mpirun",
                             hint: "use fewer ranks or a smaller vocabulary (the exchanged word tables grow with both)")
         }
-        var sizes = counts.map { Int32($0) }
-        var offsets = [Int32](repeating: 0, count: size)
-        for r in 1..<max(size, 1) { offsets[r] = offsets[r - 1] + sizes[r - 1] }
-        var received = [UInt8](repeating: 0, count: max(Int(total), 1))
-        var send = bytes.isEmpty ? [0] : bytes   // a valid pointer even for an empty payload
-        try gatherCheck(MPI_Allgatherv(&send, Int32(bytes.count), cmpi_byte(), &received, &sizes, &offsets, cmpi_byte(), cmpi_comm_world()),
-                        "MPI_Allgatherv of \(total) bytes")
-        return (0..<size).map { r in Array(received[Int(offsets[r])..<Int(offsets[r]) + Int(sizes[r])]) }
+        return total
     }
 
     private func gatherCheck(_ rc: Int32, _ what: String) throws {
