@@ -112,18 +112,24 @@ extension PipelineRunner {
         do {
             let r = try await prepare(tmp)
             let key = dataCacheKey() ?? PreparedDataCache.key(parts: ["unidentified source", UUID().uuidString])
-            var info: [String: JSONValue] = ["spec": .string(spec.name), "spec_file": .string(spec.file),
-                                             "source": .string(splitOpeners.map { $0.opener.displayName }.joined(separator: ", ")),
-                                             "tool_version": .string(ToolInfo.version),
-                                             "created": .string(ISO8601DateFormatter().string(from: Date()))]
-            if let sha = spec.source.sha256 { info["source_sha256"] = .string(sha) }
-            let entry = try cache.commit(tmp, key: key, info: info)
+            let entry = try cache.commit(tmp, key: key, info: entryInfo(source: splitOpeners.map { $0.opener.displayName }.joined(separator: ", "),
+                                                                   checksum: spec.source.sha256))
             try link(runDir: runDir, entry: entry)
             return (entry.path, r)
         } catch {
             PreparedDataCache.removeTree(tmp)
             throw error
         }
+    }
+
+    /// What a new cache entry records of its origin (`entry.json`): spec, spec file, `source`,
+    /// tool version, creation date and the source's checksum when there is one.
+    func entryInfo(source: String, checksum: String? = nil) -> [String: JSONValue] {
+        var info: [String: JSONValue] = ["spec": .string(spec.name), "spec_file": .string(spec.file), "source": .string(source),
+                                         "tool_version": .string(ToolInfo.version),
+                                         "created": .string(ISO8601DateFormatter().string(from: Date()))]
+        if let checksum { info["source_sha256"] = .string(checksum) }
+        return info
     }
 
     /// Writes `RUN/data.json` and copies the entry's files other than arrays into `RUN/data/`.

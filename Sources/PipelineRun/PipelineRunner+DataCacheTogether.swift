@@ -50,10 +50,7 @@ extension PipelineRunner {
         var committed = ""
         if collective.rank == 0 {
             let key = dataCacheKey() ?? PreparedDataCache.key(parts: ["unidentified source", UUID().uuidString])
-            let info: [String: JSONValue] = ["spec": .string(spec.name), "spec_file": .string(spec.file),
-                                             "source": .string("\(spec.source.shards.count) shards, prepared by \(collective.size) ranks"),
-                                             "tool_version": .string(ToolInfo.version),
-                                             "created": .string(ISO8601DateFormatter().string(from: Date()))]
+            let info = entryInfo(source: "\(spec.source.shards.count) shards, prepared by \(collective.size) ranks")
             committed = try cache.commit(tmp, key: key, info: info).key
         }
         let key = String(decoding: try collective.allGather(Array(committed.utf8))[0], as: UTF8.self)

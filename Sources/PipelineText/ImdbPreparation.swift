@@ -91,13 +91,8 @@ extension TokenizedReviews {
         var summaries: [ImdbPreparationResult.SplitSummary] = []
         var files: [String] = []
         for split in ReviewSplit.allCases {
-            var rows = records.filter { $0.split == split }
+            let rows = ReviewRecord.ordered(records.filter { $0.split == split }, options: options, stage: "imdb-\(split.rawValue)")
             if rows.isEmpty { continue }
-            rows.sort { ($0.label, $0.id) < ($1.label, $1.id) }
-            if options.shuffle {
-                var rng = SeededRandom(seed: options.seed, stage: "imdb-\(split.rawValue)")
-                rows.shuffle(using: &rng)
-            }
             let x = "\(directory)/x_\(split.rawValue).npy", y = "\(directory)/y_\(split.rawValue).npy"
             summaries.append(try writer.write(rows, split: split, x: x, y: y))
             files += [x, y]
@@ -125,4 +120,15 @@ struct ReviewRecord {
     var id: Int
     var offset: Int
     var length: Int32
+
+    /// The order rows are written in: by label then id (independent of reading order), then
+    /// shuffled with `SeededRandom(seed: options.seed, stage: stage)` when `options.shuffle`.
+    static func ordered<C: Collection<ReviewRecord>>(_ rows: C, options: ImdbPrepareOptions, stage: String) -> [ReviewRecord] {
+        var out = rows.sorted { ($0.label, $0.id) < ($1.label, $1.id) }
+        if options.shuffle {
+            var rng = SeededRandom(seed: options.seed, stage: stage)
+            out.shuffle(using: &rng)
+        }
+        return out
+    }
 }

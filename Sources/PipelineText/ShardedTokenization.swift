@@ -238,6 +238,13 @@ public final class ShardedTokenization {
         // This rank's shards: order, shuffle, encode, pad, write; their summaries for round 3.
         var written: [String] = []
         var w = ShardPayloadWriter()
+        var writers: [ReviewSplit: RowWriter] = [:]   // one per split (its maxlen), each with a worker thread
+        for split in splits {
+            var o = options
+            o.maxlen = maxlen[split] ?? 0
+            writers[split] = RowWriter(spill: spill, finalId: plan.finalId, startChar: options.index.startChar, options: o)
+        }
+        defer { for writer in writers.values { writer.close() } }
         do {
             w.int(shardEnds.count)
             for i in shardEnds.indices {
@@ -245,20 +252,12 @@ public final class ShardedTokenization {
                 let shardRows = records(ofShardAt: i)
                 w.int(k)
                 for split in splits {
-                    var rows = shardRows.filter { $0.split == split }
-                    rows.sort { ($0.label, $0.id) < ($1.label, $1.id) }
-                    if options.shuffle {
-                        var rng = SeededRandom(seed: options.seed, stage: "imdb-\(split.rawValue)-shard-\(k)")
-                        rows.shuffle(using: &rng)
-                    }
-                    var o = options
-                    o.maxlen = maxlen[split] ?? 0
-                    let writer = RowWriter(spill: spill, finalId: plan.finalId, startChar: options.index.startChar, options: o)
-                    defer { writer.close() }
+                    let rows = ReviewRecord.ordered(shardRows.filter { $0.split == split }, options: options,
+                                                    stage: "imdb-\(split.rawValue)-shard-\(k)")
                     let x = directory + "/" + ShardManifest.fileName("x", split: split, shard: k)
                     let y = directory + "/" + ShardManifest.fileName("y", split: split, shard: k)
                     written += [x, y]
-                    let s = try writer.write(rows, split: split, x: x, y: y)
+                    let s = try writers[split]!.write(rows, split: split, x: x, y: y)
                     w.int(s.count); w.int(s.tokens); w.int(s.truncated); w.int(s.maxlen)
                     w.int(s.labelCounts.count)
                     for (label, n) in s.labelCounts.sorted(by: { $0.key < $1.key }) { w.int(label); w.int(n) }
